@@ -1,0 +1,44 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+# The interpreter is found by *running* candidates (pyenv shims on PATH can exist
+# yet exit 127), honouring PYTHON=... when given.
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 python3 python \
+	$(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3) \
+	$(wildcard /root/.pyenv/versions/3.1[2-9]*/bin/python3) \
+	$(wildcard /usr/local/bin/python3.1[2-9]) $(wildcard /usr/bin/python3.1[2-9])
+
+.PHONY: run test venv bench docs clean
+
+define find_python
+for c in $(PYTHON_CANDIDATES) $$(command -v pyenv >/dev/null 2>&1 && ls -d "$$(pyenv root)"/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
+  if "$$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then echo "$$c"; exit 0; fi; \
+done; echo "error: no Python >= 3.12 found; install one or run 'make PYTHON=/path/to/python3.12 ...'" >&2; exit 1
+endef
+
+$(STAMP): pyproject.toml
+	@py=$$($(find_python)) || exit 2; \
+	echo "Using $$py ($$($$py --version))"; \
+	[ -x $(PY) ] || $$py -m venv $(VENV); \
+	$(PY) -m pip install -q --upgrade pip && \
+	$(PY) -m pip install -q -e '.[test]' && touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/mnp run scenarios/china_mnp_2019.yaml --out out/china_mnp_2019 --force
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) experiments/bench/run_speed.py
+
+docs: $(STAMP)
+	$(VENV)/bin/mnp reference --out docs/scenario-reference.md
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,1 @@
+"""One module per subscriber mechanism; each works on whole columns at once."""

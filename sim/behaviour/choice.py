@@ -1,0 +1,57 @@
+"""Carrier choice by a random-utility (multinomial logit) rule in money units.
+
+Utility of carrier j for subscriber i, in yuan/month:
+    V_ij = - price_sensitivity_i * bill_ij
+           + network_sensitivity_i * network_j + service_sensitivity_i * service_j
+           + brand_j + peer_pull * share of i's contacts on j
+           + word_of_mouth * contacts' mean (satisfaction - 0.5) on j
+           + [j is current] * satisfaction_weight * (satisfaction_i - 0.5)
+Staying is free; moving to j costs the switching cost and gains any port-in bonus,
+both one-off yuan spread over the planning horizon. A Gumbel taste shock of scale
+`choice_noise` makes the choice a multinomial logit (seeds 002, 004).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.behaviour.market import MarketState
+from sim.behaviour.social import SocialSignals
+from sim.draws import gumbel
+from sim.population import Subscribers
+from sim.scenario.schema import Behaviour, Social
+
+
+def carrier_values(subs: Subscribers, market: MarketState, signals: SocialSignals,
+                   beh: Behaviour, social: Social, include_own_satisfaction: bool = True
+                   ) -> np.ndarray:
+    """V (n, 3): every subscriber's value of each carrier, before switching costs."""
+    f32 = np.float32
+    bill = subs.spend_factor[:, None] * market.price[None, :]
+    v = -subs.price_sensitivity[:, None] * bill
+    v += subs.network_sensitivity[:, None] * market.network_quality[None, :]
+    v += subs.service_sensitivity[:, None] * market.service_quality[None, :]
+    v += market.brand[None, :]
+    v += f32(social.peer_pull) * signals.contact_share
+    v += f32(social.word_of_mouth) * signals.contact_mood
+    if include_own_satisfaction:
+        rows = np.arange(len(subs))
+        v[rows, subs.carrier] += f32(beh.satisfaction_weight) * (subs.satisfaction - f32(0.5))
+    return v.astype(f32, copy=False)
+
+
+def choose_carrier(rng: np.random.Generator, values: np.ndarray, current: np.ndarray,
+                   move_cost: np.ndarray, bonus: np.ndarray, beh: Behaviour) -> np.ndarray:
+    """Logit choice for the reviewing rows; returns the chosen carrier of each row.
+
+    values: (m, 3) V of the rows; current: (m,) carrier; move_cost: (m,) yuan one-off;
+    bonus: (3,) port-in bonus of each carrier in yuan, gained only by moving there.
+    """
+    m = current.size
+    horizon = np.float32(beh.planning_horizon_months)
+    u = values + (bonus[None, :] / horizon)
+    u -= (move_cost / horizon)[:, None]
+    rows = np.arange(m)
+    u[rows, current] = values[rows, current]  # staying is free and earns no bonus
+    u += gumbel(rng, (m, 3), beh.choice_noise)
+    return u.argmax(axis=1).astype(np.int8)

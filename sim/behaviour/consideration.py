@@ -1,0 +1,32 @@
+"""Who reviews their carrier this month (seed 004).
+
+Triggers: the contract ends, a bad experience, contacts who just moved, learning
+that MNP is open (publicity prompts people to reconsider), or the segment's base
+review rate. Only reviewers make a choice; everyone else stays.
+(Targeted competitor contacts join these triggers with the poaching lever.)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.behaviour.social import SocialSignals
+from sim.draws import events, thin
+from sim.population import SegmentTables, Subscribers
+from sim.scenario.schema import Behaviour, Social
+
+
+def reviewers(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables,
+              bad_experience: np.ndarray, contract_ended: np.ndarray,
+              newly_aware: np.ndarray, signals: SocialSignals, beh: Behaviour, social: Social) -> np.ndarray:
+    """Row indices (ascending, unique) of subscribers reviewing their carrier."""
+    reviewing = np.zeros(len(subs), dtype=bool)
+    reviewing[events(rng, tables.review_rate[subs.segment])] = True
+    reviewing[thin(rng, bad_experience, beh.review_after_bad_experience)] = True
+    reviewing[thin(rng, contract_ended, beh.review_at_contract_end)] = True
+    reviewing[thin(rng, newly_aware, beh.review_on_awareness)] = True
+    told = np.flatnonzero(signals.moved_contacts > 0)
+    if told.size:
+        p = 1.0 - (1.0 - social.mover_review_boost) ** signals.moved_contacts[told]
+        reviewing[thin(rng, told, p)] = True
+    return np.flatnonzero(reviewing)

@@ -1,0 +1,89 @@
+"""Moves between carriers, and leaving and joining the market (DOMAIN.md).
+
+A move while MNP is open to the subscriber, who is aware of it and eligible, is a
+port (keeps the number); any other move is a switch with a new number, which the
+subscriber only makes when it outweighs losing the number. Leaving the market is
+kept apart from both: each leaver's row is taken by a newcomer (saturated market)
+who picks a carrier by the same logit rule with no switching cost.
+Tenure, contract, suspensions, stars and their benefits reset on every move.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.behaviour.market import MarketState
+from sim.behaviour.satisfaction import satisfaction_target
+from sim.draws import events, gumbel
+from sim.population import SegmentTables, Subscribers
+from sim.scenario.schema import Behaviour
+
+
+@dataclass
+class Moves:
+    """This month's flows in subscriber rows (from x to matrices, per-carrier vectors)."""
+
+    ports: np.ndarray       # (3, 3) ports from row carrier to column carrier
+    switches: np.ndarray    # (3, 3) new-number switches
+    left: np.ndarray        # (n,) bool: moved away from the start-of-month carrier
+    leaves: np.ndarray      # (3,) left the market
+    joins: np.ndarray       # (3,) joined the market
+
+
+def _flow_matrix(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    return np.bincount(old.astype(np.int64) * 3 + new, minlength=9).reshape(3, 3)
+
+
+def start_with_carrier(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables,
+                       market: MarketState, beh: Behaviour, rows: np.ndarray,
+                       carrier: np.ndarray) -> None:
+    """Reset the carrier-specific columns of `rows` as new customers of `carrier`."""
+    subs.carrier[rows] = carrier
+    subs.tenure[rows] = 0
+    seg = subs.segment[rows]
+    on_contract = rng.random(rows.size) < tables.contract_share[seg]
+    subs.contract_left[rows] = np.where(on_contract, market.contract_months[carrier], 0)
+    subs.has_bundle[rows] = rng.random(rows.size) < tables.bundle_share[seg]
+    subs.suspensions[rows] = 0
+    subs.in_arrears[rows] = False
+    subs.stars[rows] = 0
+    target = satisfaction_target(subs, market, beh, rows)
+    subs.satisfaction[rows] = np.minimum(target + np.float32(beh.honeymoon), 1.0)
+
+
+def apply_moves(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables,
+                market: MarketState, beh: Behaviour, rows: np.ndarray, chosen: np.ndarray,
+                is_port: np.ndarray) -> Moves:
+    """Move reviewers who chose another carrier; count ports and new-number switches."""
+    old = subs.carrier[rows]
+    mask = chosen != old
+    movers, old, new, port = rows[mask], old[mask], chosen[mask], is_port[mask]
+    left = np.zeros(len(subs), dtype=bool)
+    left[movers] = True
+    flows = Moves(ports=_flow_matrix(old[port], new[port]),
+                  switches=_flow_matrix(old[~port], new[~port]),
+                  left=left, leaves=np.zeros(3, np.int64), joins=np.zeros(3, np.int64))
+    start_with_carrier(rng, subs, tables, market, beh, movers, new)
+    subs.moved[:] = False
+    subs.moved[movers] = True
+    return flows
+
+
+def replace_leavers(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables,
+                    market: MarketState, beh: Behaviour, values: np.ndarray,
+                    leave_rate: float, flows: Moves) -> None:
+    """Some subscribers leave the market; a newcomer of the same segment takes each row."""
+    rows = events(rng, leave_rate, len(subs))
+    rows = rows[~flows.left[rows]]  # a subscriber who just moved stays this month
+    if rows.size == 0:
+        return
+    flows.leaves += np.bincount(subs.carrier[rows], minlength=3)
+    v = values[rows].copy()
+    own = subs.carrier[rows]
+    v[np.arange(rows.size), own] -= np.float32(beh.satisfaction_weight) * (
+        subs.satisfaction[rows] - np.float32(0.5))
+    chosen = (v + gumbel(rng, v.shape, beh.choice_noise)).argmax(axis=1).astype(np.int8)
+    flows.joins += np.bincount(chosen, minlength=3)
+    start_with_carrier(rng, subs, tables, market, beh, rows, chosen)

@@ -1,0 +1,152 @@
+"""The `mnp` command line: thin commands over the modules in `sim`.
+
+Bad input never shows a traceback: it prints what is wrong and how to fix it,
+and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from sim.outputs import OutputError, write_text
+from sim.scenario import ScenarioError, load_scenario
+
+app = typer.Typer(add_completion=False, no_args_is_help=False,
+                  help="mnp-sim: agent-based model of mobile number portability (携号转网).")
+err = Console(stderr=True)
+out = Console()
+
+DEFAULT_SCENARIO = "china_mnp_2019.yaml"
+
+
+def default_scenario() -> Path:
+    """scenarios/china_mnp_2019.yaml in the working folder, else beside the package."""
+    for base in (Path.cwd(), Path(__file__).resolve().parents[1]):
+        candidate = base / "scenarios" / DEFAULT_SCENARIO
+        if candidate.is_file():
+            return candidate
+    return Path("scenarios") / DEFAULT_SCENARIO
+
+
+def fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _load(path: Path | None, overrides: list[str]):
+    path = path or default_scenario()
+    try:
+        return path, load_scenario(path, overrides)
+    except ScenarioError as exc:
+        fail(exc.render())
+
+
+class _LateProgress:
+    """A progress bar that appears only once a run has taken more than a second."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.t0 = time.perf_counter()
+        self.progress: Progress | None = None
+        self.task = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.progress is None and time.perf_counter() - self.t0 > 1.0:
+            self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                                     TextColumn("{task.completed}/{task.total} months"),
+                                     TimeRemainingColumn(), console=err, transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task(self.label, total=total)
+        if self.progress is not None:
+            self.progress.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+OverrideOpt = Annotated[list[str] | None, typer.Option(
+    "--set", help="Override a scenario value: dotted.path=value (repeatable).")]
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path | None, typer.Argument(
+        help="Scenario YAML file (default: scenarios/china_mnp_2019.yaml).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Output folder (default: out/<scenario name>).")] = None,
+    overrides: OverrideOpt = None,
+    force: Annotated[bool, typer.Option(help="Overwrite files in an existing --out.")] = False,
+    profile: Annotated[bool, typer.Option(help="Print time spent in each step phase.")] = False,
+) -> None:
+    """Run a scenario and write its tables, plots and report."""
+    from sim.report import save_run
+    from sim.runner import run as run_scenario
+
+    path, spec = _load(scenario, overrides or [])
+    target = out_dir or Path("out") / spec.name
+    from sim.outputs import prepare_out_dir
+    try:
+        prepare_out_dir(target, force)
+    except OutputError as exc:
+        fail(str(exc))
+    bar = _LateProgress(f"{spec.name}")
+    try:
+        result = run_scenario(spec, seed=seed, on_month=bar)
+    finally:
+        bar.close()
+    try:
+        files = save_run(result, target, force=True)
+    except OutputError as exc:
+        fail(str(exc))
+    s = result.summary
+    out.print(f"[bold]{spec.name}[/] (seed {s['seed']}): {s['months']} months, "
+              f"{spec.population.size:,} subscriber rows, {s['wall_seconds']:.2f} s")
+    for key, net in s["cumulative_net_porting"].items():
+        out.print(f"  {key:8s} cumulative net porting {net / 1e6:+10.2f} M   "
+                  f"final share {100 * s['final_share'][key]:5.1f}%")
+    out.print(f"Wrote {len(files)} files to {target}/ (open {target}/report.html)")
+    if profile:
+        total = sum(result.phase_seconds.values()) or 1.0
+        out.print("Time per step phase:")
+        for name, secs in sorted(result.phase_seconds.items(), key=lambda kv: -kv[1]):
+            out.print(f"  {name:13s} {secs:7.3f} s  {100 * secs / total:5.1f}%")
+
+
+@app.command()
+def validate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file to check.")],
+    overrides: OverrideOpt = None,
+) -> None:
+    """Check a scenario file and print every problem found."""
+    path, spec = _load(scenario, overrides or [])
+    out.print(f"{path}: OK ({spec.name}: {spec.months} months from {spec.start}, "
+              f"{spec.population.size:,} subscribers, MNP from {spec.policy.mnp_start or 'never'})")
+
+
+@app.command()
+def reference(
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write the page.")] = Path(
+        "docs/scenario-reference.md"),
+) -> None:
+    """Write the scenario reference page (every key, default, unit and source)."""
+    from sim.reference import reference_markdown
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    write_text(out_file, reference_markdown())
+    out.print(f"Wrote {out_file}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,217 @@
+"""The MNP model: one step is one month, run phase by phase.
+
+Phases (each in its own module, each citing its seed):
+  1. strategy     carriers apply this month's actions and set their offers
+  2. experiences  network problems, billing surprises, complaints, neglect, arrears
+  3. satisfaction drift toward perceived value for money
+  4. social       contacts' carriers, word of mouth, MNP awareness
+  5. consider     who reviews their carrier this month
+  6. choose       logit choice with switching costs
+  7. move         ports, new-number switches, leaving and joining the market
+  8. update       tenure, contract, stars; loyalty quadrants; data collection
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+import mesa
+import numpy as np
+
+from sim.behaviour import consideration, experiences, loyalty, moves, satisfaction, social
+from sim.behaviour.choice import carrier_values, choose_carrier
+from sim.behaviour.market import MarketState
+from sim.behaviour.stars import star_levels
+from sim.behaviour.switching_cost import PARTS, eligible_to_port, switching_cost
+from sim.carriers import STAT_FIELDS, CarrierAgent
+from sim.network import build_social_graph
+from sim.population import create_subscribers
+from sim.scenario.params import month_index, month_label
+from sim.scenario.schema import CARRIERS, Scenario
+
+
+class MNPModel(mesa.Model):
+    """Three carriers and a column-wise population of subscribers under number portability."""
+
+    def __init__(self, scenario: Scenario, rng: int | None = None):
+        super().__init__(rng=scenario.seed if rng is None else rng)
+        self.spec = scenario
+        self.month = 0  # months simulated so far; the current step simulates month `month`
+        self.scale = scenario.represents() / scenario.population.size
+        self.carriers = [
+            CarrierAgent(self, key, params, scenario.strategies.for_carrier(key), scenario.start)
+            for key, params in scenario.carriers.items()
+        ]
+        for c in self.carriers:
+            c.apply_strategy(0)
+        self.market = MarketState.from_offers(scenario, [c.offer for c in self.carriers])
+        self.subs, self.segments = create_subscribers(self.rng, scenario, self.market.price)
+        self._apply_star_programmes()
+        self.graph = build_social_graph(self.rng, scenario.population.size,
+                                        scenario.population.social)
+        self.phase_seconds: dict[str, float] = defaultdict(float)
+        self.port_matrix: list[list[float]] = [[0.0] * 3 for _ in range(3)]
+        self.month_label = scenario.start
+        reporters = {name: name for name in STAT_FIELDS}
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"month": "month_label", "ports": "port_matrix"},
+            agenttype_reporters={CarrierAgent: reporters},
+        )
+
+    # ------------------------------------------------------------------ policy
+
+    def mnp_open(self, month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-row (open, opened this month, porting hassle) for the given month."""
+        policy = self.spec.policy
+        start = self.spec.start
+        national = policy.mnp_start is not None and month >= month_index(policy.mnp_start, start)
+        national_first = (policy.mnp_start is not None
+                          and month == month_index(policy.mnp_start, start))
+        # one entry per pilot region, then the "no pilot" entry (region -1 indexes it)
+        is_open, opening, hassle = [], [], []
+        for p in policy.pilots:
+            first = month_index(p.start, start)
+            simple = p.simplified is not None and month >= month_index(p.simplified, start)
+            pilot_hassle = (p.simplified_hassle if p.simplified_hassle is not None
+                            else policy.porting_hassle) if simple else p.porting_hassle
+            is_open.append(national or month >= first)
+            opening.append(month == first and not national)
+            hassle.append(policy.porting_hassle if national else pilot_hassle)
+        is_open.append(national)
+        opening.append(national_first)
+        hassle.append(policy.porting_hassle)
+        region = self.subs.region
+        return (np.array(is_open)[region], np.array(opening)[region],
+                np.array(hassle, dtype=np.float32)[region])
+
+    def _apply_star_programmes(self) -> None:
+        subs = self.subs
+        has_programme = np.array([c.params.star_programme for c in self.carriers])
+        subs.stars[~has_programme[subs.carrier]] = 0
+
+    # ------------------------------------------------------------------ step
+
+    def _phase(self, name: str, t0: float) -> float:
+        t1 = time.perf_counter()
+        self.phase_seconds[name] += t1 - t0
+        return t1
+
+    def step(self) -> None:
+        """Simulate one month."""
+        spec, subs, rng, beh = self.spec, self.subs, self.rng, self.spec.behaviour
+        month = self.month
+        self.month_label = month_label(spec.start, month)
+        t = time.perf_counter()
+
+        for c in self.carriers:
+            c.apply_strategy(month)
+        market = self.market = MarketState.from_offers(spec, [c.offer for c in self.carriers])
+        t = self._phase("strategy", t)
+
+        lived = experiences.live_experiences(rng, subs, self.segments, market, beh)
+        t = self._phase("experiences", t)
+
+        satisfaction.update_satisfaction(subs, market, beh)
+        t = self._phase("satisfaction", t)
+
+        signals = social.social_signals(self.graph, subs)
+        is_open, opening, port_hassle = self.mnp_open(month)
+        newly_aware = social.spread_awareness(rng, subs, is_open, opening, signals, spec.policy.awareness)
+        t = self._phase("social", t)
+
+        contract_ended = np.flatnonzero(subs.contract_left == 1)
+        rows = consideration.reviewers(rng, subs, self.segments, lived.bad, contract_ended,
+                                       newly_aware, signals, beh, spec.population.social)
+        t = self._phase("consider", t)
+
+        values = carrier_values(subs, market, signals, beh, spec.population.social)
+        can_port = is_open & subs.aware & eligible_to_port(subs, spec.policy)
+        costs = switching_cost(subs, market, spec.policy, can_port, port_hassle)
+        chosen = choose_carrier(rng, values[rows], subs.carrier[rows], costs.total[rows],
+                                market.port_in_bonus, beh)
+        t = self._phase("choose", t)
+
+        start_carrier = subs.carrier.copy()
+        satisfied = subs.satisfaction >= beh.satisfied_threshold
+        flows = moves.apply_moves(rng, subs, self.segments, market, beh, rows, chosen,
+                                  costs.is_port[rows])
+        moves.replace_leavers(rng, subs, self.segments, market, beh, values,
+                              spec.population.leave_rate, flows)
+        t = self._phase("move", t)
+
+        quadrants = loyalty.classify(values, start_carrier, satisfied, flows.left)
+        self._age_one_month()
+        self._record(month, start_carrier, quadrants, costs, flows, lived)
+        self._phase("update", t)
+        self.month += 1
+
+    def _age_one_month(self) -> None:
+        subs = self.subs
+        np.minimum(subs.tenure, np.iinfo(np.uint16).max - 1, out=subs.tenure)
+        subs.tenure += 1
+        running = subs.contract_left > 0
+        subs.contract_left[running] -= 1
+        subs.stars[:] = star_levels(subs.brand_tier, subs.tenure,
+                                    self.market.bills(subs.carrier, subs.spend_factor),
+                                    subs.suspensions)
+        self._apply_star_programmes()
+
+    # ------------------------------------------------------------------ books
+
+    def _record(self, month, start_carrier, quadrants, costs, flows, lived) -> None:
+        subs, market, scale = self.subs, self.market, self.scale
+        counts = subs.counts()
+        start_counts = np.bincount(start_carrier, minlength=3)
+        quad = loyalty.quadrant_counts(quadrants, start_carrier)
+        quad_share = quad / np.maximum(start_counts, 1)[:, None]
+        port_in, port_out = flows.ports.sum(axis=0), flows.ports.sum(axis=1)
+        sw_in, sw_out = flows.switches.sum(axis=0), flows.switches.sum(axis=1)
+        bills = np.bincount(subs.carrier, weights=subs.spend_factor, minlength=3) * market.price
+        revenue = bills * (1.0 + market.addon_share * (1.0 - market.transparency)) * scale
+        sat = np.bincount(subs.carrier, weights=subs.satisfaction, minlength=3)
+        aware = np.bincount(subs.carrier, weights=subs.aware, minlength=3)
+        stars = np.bincount(subs.carrier, weights=subs.stars, minlength=3)
+        denominator = np.maximum(start_counts, 1)
+        parts = {p: np.bincount(start_carrier, weights=getattr(costs, p), minlength=3)
+                 / denominator for p in PARTS}
+        self.port_matrix = (flows.ports * scale).tolist()
+        for j, c in enumerate(self.carriers):
+            cost = c.book_costs(month, counts[j] * scale, port_in[j] * scale)
+            values = {
+                "subscribers": counts[j] * scale,
+                "port_in": port_in[j] * scale, "port_out": port_out[j] * scale,
+                "net_porting": (int(port_in[j]) - int(port_out[j])) * scale,
+                "switch_in_new_number": sw_in[j] * scale,
+                "switch_out_new_number": sw_out[j] * scale,
+                "joins": flows.joins[j] * scale, "leaves": flows.leaves[j] * scale,
+                "revenue": revenue[j], "cost": cost, "profit": revenue[j] - cost,
+                "satisfaction_mean": sat[j] / max(counts[j], 1),
+                "false_loyal_share": quad_share[j, loyalty.HOSTAGE],
+                "price": market.price[j], "network_quality": market.network_quality[j],
+                "service_quality": market.service_quality[j],
+                "transparency": market.transparency[j],
+                "aware_share": aware[j] / max(counts[j], 1),
+                "stars_mean": stars[j] / max(counts[j], 1),
+                "sc_total": sum(parts[p][j] for p in PARTS),
+                "network_problems": lived.network_problems[j] * scale,
+                "billing_surprises": lived.billing_surprises[j] * scale,
+                "complaints": lived.complaints[j] * scale,
+                "complaints_resolved_well": lived.resolved_well[j] * scale,
+            }
+            values.update({q: quad_share[j, k] for k, q in enumerate(loyalty.QUADRANTS)})
+            values.update({f"sc_{p}": parts[p][j] for p in PARTS})
+            for name, value in values.items():
+                setattr(c, name, float(value))
+        self.datacollector.collect(self)
+
+    def run_months(self, months: int | None = None, on_month=None) -> None:
+        """Run `months` steps (default: the scenario's length), calling on_month(i) after each."""
+        total = self.spec.months if months is None else months
+        for i in range(total):
+            self.step()
+            if on_month is not None:
+                on_month(i + 1, total)
+
+
+__all__ = ["CARRIERS", "MNPModel"]

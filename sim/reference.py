@@ -1,0 +1,83 @@
+"""Generate docs/scenario-reference.md from the schema: every key, default, unit and source."""
+
+from __future__ import annotations
+
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
+
+from sim.levers import AnyAction
+from sim.levers.base import Cost
+from sim.scenario.schema import (Awareness, Behaviour, Carrier, Eligibility, Pilot, Policy,
+                                 Population, Scenario, Segment, Social, default_segments)
+
+SECTIONS: list[tuple[str, type[BaseModel]]] = [
+    ("(top level)", Scenario), ("population", Population), ("population.segments.NAME", Segment),
+    ("population.social", Social), ("policy", Policy), ("policy.eligibility", Eligibility),
+    ("policy.awareness", Awareness), ("policy.pilots[]", Pilot), ("behaviour", Behaviour),
+    ("carriers.mobile / unicom / telecom", Carrier), ("strategies.CARRIER[].cost", Cost),
+]
+
+
+def _type_name(annotation: Any) -> str:
+    origin = get_origin(annotation)
+    if origin is None:
+        return getattr(annotation, "__name__", str(annotation))
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    inner = " | ".join(_type_name(a) for a in args)
+    return f"{origin.__name__}[{inner}]" if origin in (list, dict) else inner
+
+
+def _default(field) -> str:
+    if field.default is not PydanticUndefined:
+        value = field.default
+        if isinstance(value, BaseModel):
+            return "(block)"
+        return "null" if value is None else f"`{value}`"
+    if field.default_factory is not None:
+        return "(see below)"
+    return "**required**"
+
+
+def _table(model: type[BaseModel]) -> list[str]:
+    lines = ["| key | type | default | unit | source | meaning |", "|---|---|---|---|---|---|"]
+    for name, field in model.model_fields.items():
+        extra = field.json_schema_extra or {}
+        lines.append(f"| `{name}` | {_type_name(field.annotation)} | {_default(field)} | "
+                     f"{extra.get('unit', '')} | {extra.get('source', '')} | "
+                     f"{(field.description or '').replace('|', '/')} |")
+    return lines
+
+
+def reference_markdown() -> str:
+    """The whole reference page as Markdown."""
+    out = ["# Scenario file reference", "",
+           "Generated from the schema by `mnp reference` (do not edit by hand). Money is in "
+           "yuan; utilities in yuan/month; one-off amounts are divided by "
+           "`behaviour.planning_horizon_months` when compared with monthly utility. "
+           "Unknown keys are errors. Sources: *seed NNN* = `shared/seeds/NNN_*.txt`; "
+           "*shared/data/...* = published figures; *assumption* = our choice, to be calibrated.",
+           ""]
+    for title, model in SECTIONS:
+        out += [f"## `{title}`", "", (model.__doc__ or "").strip().splitlines()[0], ""]
+        out += _table(model) + [""]
+    out += ["## Default segments", "",
+            "When `population.segments` is omitted these five are used (seed 001):", "",
+            "| segment | share | price sens. | network sens. | service sens. | attachment | "
+            "review rate | spend factor | contract | bundle |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for name, s in default_segments().items():
+        out.append(f"| {name} | {s.share} | {s.price_sensitivity} | {s.network_sensitivity} | "
+                   f"{s.service_sensitivity} | {s.number_attachment} | {s.review_rate} | "
+                   f"{s.spend_factor} | {s.contract_share} | {s.bundle_share} |")
+    out += ["", "## Strategy actions (`strategies.CARRIER[]`)", "",
+            "Every action has `lever`, `start` (YYYY-MM), optional `end`, optional `label` and "
+            "a `cost` block (above).", ""]
+    for cls in get_args(get_args(AnyAction)[0]):
+        lever = get_args(cls.model_fields["lever"].annotation)[0]
+        out += [f"### `lever: {lever}`", "", (cls.__doc__ or "").strip().splitlines()[0], ""]
+        own = {k: v for k, v in cls.model_fields.items()
+               if k not in ("lever", "start", "end", "label", "cost")}
+        lines = _table(cls)
+        out += lines[:2] + [ln for ln in lines[2:] if ln.split("`")[1] in own] + [""]
+    return "\n".join(out)

@@ -1,0 +1,98 @@
+"""Everything `mnp run --out DIR` writes: tables, summary, plots and report.html."""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+from sim import plots
+from sim.outputs import prepare_out_dir, write_csv, write_json, write_text
+from sim.results import RunResult
+from sim.style import CARRIERS, carrier_label
+
+PLOTS = (
+    ("subscribers.png", "Subscribers and market share", plots.plot_subscribers),
+    ("net_porting.png", "Net porting", plots.plot_net_porting),
+    ("switching_cost.png", "Switching cost by part", plots.plot_switching_cost),
+)
+
+
+def reading(result: RunResult) -> str:
+    """A short plain-language reading of the run's headline figures."""
+    s = result.summary
+    net = s["cumulative_net_porting"]
+    ranked = sorted(CARRIERS, key=lambda k: net[k], reverse=True)
+    best, worst = ranked[0], ranked[-1]
+    mnp = result.scenario.policy.mnp_start
+    ts = result.timeseries
+    fl = ts.pivot(index="month", columns="carrier", values="false_loyal_share")
+    parts = [
+        f"Over {s['months']} months ({s['first_month']} to {s['last_month']}), "
+        f"{s['total_ports'] / 1e6:,.2f} million subscribers ported.",
+        f"{carrier_label(best)} gained most from porting (net {net[best] / 1e6:+,.2f} M); "
+        f"{carrier_label(worst)} lost most (net {net[worst] / 1e6:+,.2f} M).",
+    ]
+    if mnp and mnp in fl.index and mnp > fl.index[0]:
+        before = fl.loc[:mnp].iloc[-2]
+        after = fl.iloc[-1]
+        parts.append("False-loyal (hostage) share just before MNP opened vs. at the end: " + ", ".join(
+            f"{carrier_label(k)} {100 * before[k]:.1f}% → {100 * after[k]:.1f}%" for k in CARRIERS)
+            + ".")
+    elif mnp is None:
+        parts.append("MNP never opens in this scenario: moves are new-number switches only.")
+    shares = ", ".join(f"{carrier_label(k)} {100 * s['final_share'][k]:.1f}%" for k in CARRIERS)
+    parts.append(f"Final market shares: {shares}.")
+    return " ".join(parts)
+
+
+def _img(path: Path, alt: str) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"></figure>'
+
+
+def report_html(result: RunResult, out: Path) -> str:
+    s = result.summary
+    rows = "".join(
+        f"<tr><td>{carrier_label(k)}</td><td>{100 * s['final_share'][k]:.1f}%</td>"
+        f"<td>{s['cumulative_port_in'][k] / 1e6:,.2f}</td>"
+        f"<td>{s['cumulative_port_out'][k] / 1e6:,.2f}</td>"
+        f"<td>{s['cumulative_net_porting'][k] / 1e6:+,.2f}</td>"
+        f"<td>{100 * s['final_false_loyal_share'][k]:.1f}%</td></tr>" for k in CARRIERS)
+    figures = "".join(_img(out / name, title) for name, title, _ in PLOTS)
+    figures += _img(out / "loyalty.png", "Loyalty quadrants")
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{html.escape(result.scenario.name)}: mnp-sim report</title>
+<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.45}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 10px;text-align:right}}
+td:first-child{{text-align:left}}img{{max-width:100%}}</style></head><body>
+<h1>{html.escape(result.scenario.name)}</h1>
+<p>{html.escape(result.scenario.description)}</p>
+<h2>Reading</h2><p>{html.escape(reading(result))}</p>
+<h2>Headline figures</h2>
+<table><tr><th>carrier</th><th>final share</th><th>port-ins (M)</th><th>port-outs (M)</th>
+<th>net porting (M)</th><th>final false-loyal share</th></tr>{rows}</table>
+<p>Seed {s['seed']}, {s['population_rows']:,} simulated subscribers standing for
+{s['represents']:,.0f} real ones; mnp-sim {s['version']}; {s['wall_seconds']} s.</p>
+<h2>Figures</h2>{figures}</body></html>
+"""
+
+
+def save_run(result: RunResult, out: Path, force: bool = False) -> list[Path]:
+    """Write every output of a run into `out`; returns the files written."""
+    out = Path(out)
+    prepare_out_dir(out, force)
+    title = f"{result.scenario.name} (seed {result.seed})"
+    mnp = result.scenario.policy.mnp_start
+    write_csv(out / "timeseries.csv", result.timeseries)
+    write_csv(out / "porting_matrix.csv", result.porting_matrix)
+    write_csv(out / "loyalty.csv", result.loyalty)
+    for name, heading, plot in PLOTS:
+        plot(result.timeseries, f"{heading}: {title}", mnp, out / name)
+    plots.plot_loyalty(result.loyalty, f"Loyalty quadrants by carrier: {title}", mnp,
+                       out / "loyalty.png")
+    write_json(out / "summary.json", result.summary)
+    write_text(out / "report.html", report_html(result, out))
+    names = ["timeseries.csv", "porting_matrix.csv", "loyalty.csv", "summary.json",
+             "report.html", "loyalty.png", *[n for n, _, _ in PLOTS]]
+    return [out / n for n in names]

@@ -1,0 +1,80 @@
+"""Helpers that give every scenario parameter a unit, a source and a description.
+
+The generated reference page (`docs/scenario-reference.md`) reads these back, so
+the schema is the single place where a default and its provenance are written.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+#: Seed articles under ../shared/seeds/ cited by short name.
+SEED = {
+    "000": "seed 000 (complaint handling, billing traps)",
+    "001": "seed 001 (segment plans, service and network)",
+    "002": "seed 002 (satisfaction, false loyalty 虚假忠诚)",
+    "003": "seed 003 (star rating rule, 2010 poaching)",
+    "004": "seed 004 (churn drivers, retention)",
+}
+DATA = "shared/data/china_mnp_observed.csv"
+ASSUMPTION = "assumption"
+
+
+def param(
+    default: Any,
+    *,
+    unit: str,
+    source: str,
+    description: str,
+    **constraints: Any,
+) -> Any:
+    """A pydantic Field carrying `unit` and `source` for the reference page."""
+    return Field(
+        default,
+        description=description,
+        json_schema_extra={"unit": unit, "source": source},
+        **constraints,
+    )
+
+
+class Strict(BaseModel):
+    """Base for every scenario block: unknown keys are errors, typos never pass."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=True)
+
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _check_month(value: str) -> str:
+    m = _MONTH_RE.match(value)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError("must be a month written YYYY-MM, e.g. 2019-11")
+    return value
+
+
+def _coerce_month(value: Any) -> Any:
+    # YAML reads 2019-11 as a string, but a date like 2019-11-27 as datetime.date.
+    if hasattr(value, "year") and hasattr(value, "month"):
+        return f"{value.year:04d}-{value.month:02d}"
+    return value
+
+
+Month = Annotated[str, BeforeValidator(_coerce_month), AfterValidator(_check_month)]
+
+
+def month_index(month: str, start: str) -> int:
+    """Months from `start` to `month` (0 for the start month itself)."""
+    y, m = (int(x) for x in month.split("-"))
+    y0, m0 = (int(x) for x in start.split("-"))
+    return (y - y0) * 12 + (m - m0)
+
+
+def month_label(start: str, offset: int) -> str:
+    """The YYYY-MM label `offset` months after `start`."""
+    y0, m0 = (int(x) for x in start.split("-"))
+    total = y0 * 12 + (m0 - 1) + offset
+    return f"{total // 12:04d}-{total % 12 + 1:02d}"
