@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, get_args, get_origin
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
@@ -22,6 +22,8 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
 
 def _type_name(annotation: Any) -> str:
     origin = get_origin(annotation)
+    if origin is Annotated:
+        return _type_name(get_args(annotation)[0])
     if origin is None:
         return getattr(annotation, "__name__", str(annotation))
     args = [a for a in get_args(annotation) if a is not type(None)]
@@ -43,7 +45,7 @@ def _default(field) -> str:
 def _table(model: type[BaseModel]) -> list[str]:
     lines = ["| key | type | default | unit | source | meaning |", "|---|---|---|---|---|---|"]
     for name, field in model.model_fields.items():
-        extra = field.json_schema_extra or {}
+        extra = field.json_schema_extra or {"unit": "(block)", "source": "see its section"}
         lines.append(f"| `{name}` | {_type_name(field.annotation)} | {_default(field)} | "
                      f"{extra.get('unit', '')} | {extra.get('source', '')} | "
                      f"{(field.description or '').replace('|', '/')} |")

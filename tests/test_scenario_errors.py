@@ -1,0 +1,92 @@
+"""Broken scenarios: each gets one clear message naming the field and the fix, exit 2."""
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+
+runner = CliRunner()
+
+GOOD = """\
+name: ok
+start: 2019-01
+months: 12
+population:
+  size: 1000
+carriers:
+  mobile: {subscribers: 600, price: 49.1}
+  unicom: {subscribers: 200, price: 42.1}
+  telecom: {subscribers: 200, price: 45.0}
+"""
+
+CASES = [
+    # (description, replace this, with this, expected fragments)
+    ("negative price", "price: 42.1}", "price: -3}",
+     ["carriers.unicom.price", "must be > 0", ":8)"]),
+    ("unknown carrier", "telecom: {", "cmcc: {", ["carriers.cmcc", "unknown carrier"]),
+    ("missing carrier", "  telecom: {subscribers: 200, price: 45.0}\n", "",
+     ["carriers.telecom", "required"]),
+    ("typo in key", "months: 12", "monhts: 12", ["monhts", "did you mean 'months'"]),
+    ("bad month", "start: 2019-01", "start: 2019-13", ["start", "YYYY-MM"]),
+    ("text for number", "size: 1000", "size: many", ["population.size", "must be a number"]),
+    ("segment shares", "size: 1000", "size: 1000\n  segments:\n    a: {share: 0.5}\n"
+     "    b: {share: 0.4}", ["segments", "sum to 0.9000"]),
+    ("unknown lever", "months: 12", "months: 12\nstrategies:\n  mobile:\n"
+     "    - {lever: teleport, start: 2019-02}", ["strategies.mobile.0", "unknown lever",
+                                                 "price_change"]),
+    ("end before start", "months: 12", "months: 12\nstrategies:\n  mobile:\n"
+     "    - {lever: price_change, start: 2019-05, end: 2019-02, percent: -5}",
+     ["strategies.mobile.0.end", "before start"]),
+    ("bad lever field", "months: 12", "months: 12\nstrategies:\n  mobile:\n"
+     "    - {lever: price_change, start: 2019-05, percnt: -5}",
+     ["strategies.mobile.0.percnt", "did you mean 'percent'"]),
+    ("bad contract rule", "size: 1000", "size: 1000\npolicy:\n  eligibility: "
+     "{contract_lockin: never}", ["policy.eligibility.contract_lockin", "'penalty'"]),
+    ("not yaml", "months: 12", "months: [12", ["not valid YAML"]),
+    ("not a mapping", GOOD, "- just\n- a list\n", ["must be a YAML mapping"]),
+    ("inconsistent carrier split", "size: 1000", "size: 1000\n  segments:\n    a:\n"
+     "      share: 1.0\n      carrier_shares: {mobile: 0.2, unicom: 0.4, telecom: 0.4}",
+     ["carrier_shares", "carriers.mobile.subscribers"]),
+]
+
+
+@pytest.mark.parametrize("what,old,new,expected", CASES, ids=[c[0] for c in CASES])
+def test_broken_scenario_is_explained(tmp_path, what, old, new, expected):
+    assert old in GOOD
+    path = tmp_path / "s.yaml"
+    path.write_text(GOOD.replace(old, new))
+    for command in ("validate", "run"):
+        args = [command, str(path)] + (["--out", str(tmp_path / "o")] if command == "run" else [])
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, res.output
+        assert "Traceback" not in res.output
+        for fragment in expected:
+            assert fragment in res.output, (fragment, res.output)
+    assert not (tmp_path / "o").exists()
+
+
+def test_good_scenario_passes(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(GOOD)
+    res = runner.invoke(app, ["validate", str(path)])
+    assert res.exit_code == 0, res.output
+
+
+def test_missing_and_unreadable_files(tmp_path):
+    res = runner.invoke(app, ["validate", str(tmp_path / "nope.yaml")])
+    assert res.exit_code == 2 and "file not found" in res.output
+    res = runner.invoke(app, ["validate", str(tmp_path)])
+    assert res.exit_code == 2 and "is a directory" in res.output
+    binary = tmp_path / "bin.yaml"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    res = runner.invoke(app, ["validate", str(binary)])
+    assert res.exit_code == 2 and "UTF-8" in res.output
+
+
+def test_bad_override_path(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(GOOD)
+    res = runner.invoke(app, ["validate", str(path), "--set", "population.sise=10"])
+    assert res.exit_code == 2 and "population.sise" in res.output
+    res = runner.invoke(app, ["validate", str(path), "--set", "nonsense"])
+    assert res.exit_code == 2 and "path=value" in res.output
