@@ -30,6 +30,8 @@ from sim.population import create_subscribers
 from sim.scenario.params import month_index, month_label
 from sim.scenario.schema import CARRIERS, Scenario
 
+REPORT_SAMPLE = 200_000  # rows used for the switching-cost means
+
 
 class MNPModel(mesa.Model):
     """Three carriers and a column-wise population of subscribers under number portability."""
@@ -48,8 +50,14 @@ class MNPModel(mesa.Model):
         self.market = MarketState.from_offers(scenario, [c.offer for c in self.carriers])
         self.subs, self.segments = create_subscribers(self.rng, scenario, self.market.price)
         self._apply_star_programmes()
+        # Switching-cost parts are reported from a fixed sample of rows (all rows up to
+        # REPORT_SAMPLE): the means are exact for small runs and cheap for large ones.
+        n = scenario.population.size
+        self.report_rows = (np.arange(n) if n <= REPORT_SAMPLE
+                            else np.sort(self.rng.choice(n, REPORT_SAMPLE, replace=False)))
         self.graph = build_social_graph(self.rng, scenario.population.size,
                                         scenario.population.social)
+        self.social = social.SocialState(self.graph, self.subs, scenario.behaviour.satisfied_threshold)
         self.phase_seconds: dict[str, float] = defaultdict(float)
         self.port_matrix: list[list[float]] = [[0.0] * 3 for _ in range(3)]
         self.month_label = scenario.start
@@ -81,6 +89,11 @@ class MNPModel(mesa.Model):
         is_open.append(national)
         opening.append(national_first)
         hassle.append(policy.porting_hassle)
+        if not policy.pilots:  # one value for everyone: broadcast views, no per-row copies
+            n = len(self.subs)
+            return (np.broadcast_to(np.array(is_open[0]), n),
+                    np.broadcast_to(np.array(opening[0]), n),
+                    np.broadcast_to(np.float32(hassle[0]), n))
         region = self.subs.region
         return (np.array(is_open)[region], np.array(opening)[region],
                 np.array(hassle, dtype=np.float32)[region])
@@ -115,7 +128,7 @@ class MNPModel(mesa.Model):
         satisfaction.update_satisfaction(subs, market, beh)
         t = self._phase("satisfaction", t)
 
-        signals = social.social_signals(self.graph, subs)
+        signals = self.social.signals(subs)
         is_open, opening, port_hassle = self.mnp_open(month)
         newly_aware = social.spread_awareness(rng, subs, is_open, opening, signals, spec.policy.awareness)
         t = self._phase("social", t)
@@ -123,28 +136,35 @@ class MNPModel(mesa.Model):
         contract_ended = np.flatnonzero(subs.contract_left == 1)
         rows = consideration.reviewers(rng, subs, self.segments, lived.bad, contract_ended,
                                        newly_aware, signals, beh, spec.population.social)
+        report_costs = self._switching_costs(self.report_rows, is_open, port_hassle)
         t = self._phase("consider", t)
 
         values = carrier_values(subs, market, signals, beh, spec.population.social)
-        can_port = is_open & subs.aware & eligible_to_port(subs, spec.policy)
-        costs = switching_cost(subs, market, spec.policy, can_port, port_hassle)
-        chosen = choose_carrier(rng, values[rows], subs.carrier[rows], costs.total[rows],
+        costs = self._switching_costs(rows, is_open, port_hassle)
+        chosen = choose_carrier(rng, values[rows], subs.carrier[rows], costs.total,
                                 market.port_in_bonus, beh)
         t = self._phase("choose", t)
 
         start_carrier = subs.carrier.copy()
         satisfied = subs.satisfaction >= beh.satisfied_threshold
         flows = moves.apply_moves(rng, subs, self.segments, market, beh, rows, chosen,
-                                  costs.is_port[rows])
+                                  costs.is_port)
         moves.replace_leavers(rng, subs, self.segments, market, beh, values,
                               spec.population.leave_rate, flows)
         t = self._phase("move", t)
 
         quadrants = loyalty.classify(values, start_carrier, satisfied, flows.left)
         self._age_one_month()
-        self._record(month, start_carrier, quadrants, costs, flows, lived)
+        self._record(month, start_carrier, quadrants, report_costs, flows, lived)
         self._phase("update", t)
         self.month += 1
+
+    def _switching_costs(self, rows: np.ndarray, is_open: np.ndarray,
+                         port_hassle: np.ndarray):
+        """Switching-cost parts of `rows`, porting where MNP is open, known and allowed."""
+        subs, policy = self.subs, self.spec.policy
+        can_port = is_open[rows] & subs.aware[rows] & eligible_to_port(subs, policy, rows)
+        return switching_cost(subs, self.market, policy, can_port, port_hassle[rows], rows)
 
     def _age_one_month(self) -> None:
         subs = self.subs
@@ -172,8 +192,9 @@ class MNPModel(mesa.Model):
         sat = np.bincount(subs.carrier, weights=subs.satisfaction, minlength=3)
         aware = np.bincount(subs.carrier, weights=subs.aware, minlength=3)
         stars = np.bincount(subs.carrier, weights=subs.stars, minlength=3)
-        denominator = np.maximum(start_counts, 1)
-        parts = {p: np.bincount(start_carrier, weights=getattr(costs, p), minlength=3)
+        sampled = start_carrier[self.report_rows]
+        denominator = np.maximum(np.bincount(sampled, minlength=3), 1)
+        parts = {p: np.bincount(sampled, weights=getattr(costs, p), minlength=3)
                  / denominator for p in PARTS}
         self.port_matrix = (flows.ports * scale).tolist()
         for j, c in enumerate(self.carriers):

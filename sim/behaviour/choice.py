@@ -4,7 +4,7 @@ Utility of carrier j for subscriber i, in yuan/month:
     V_ij = - price_sensitivity_i * bill_ij
            + network_sensitivity_i * network_j + service_sensitivity_i * service_j
            + brand_j + peer_pull * share of i's contacts on j
-           + word_of_mouth * contacts' mean (satisfaction - 0.5) on j
+           + word_of_mouth * (share of i's contacts on j who are satisfied - 0.5)
            + [j is current] * satisfaction_weight * (satisfaction_i - 0.5)
 Staying is free; moving to j costs the switching cost and gains any port-in bonus,
 both one-off yuan spread over the planning horizon. A Gumbel taste shock of scale
@@ -27,16 +27,16 @@ def carrier_values(subs: Subscribers, market: MarketState, signals: SocialSignal
                    ) -> np.ndarray:
     """V (n, 3): every subscriber's value of each carrier, before switching costs."""
     f32 = np.float32
-    bill = subs.spend_factor[:, None] * market.price[None, :]
-    v = -subs.price_sensitivity[:, None] * bill
-    v += subs.network_sensitivity[:, None] * market.network_quality[None, :]
-    v += subs.service_sensitivity[:, None] * market.service_quality[None, :]
-    v += market.brand[None, :]
+    v = np.multiply.outer(-subs.price_sensitivity * subs.spend_factor, market.price)
+    v += np.multiply.outer(subs.network_sensitivity, market.network_quality)
+    v += np.multiply.outer(subs.service_sensitivity, market.service_quality)
+    v += market.brand
     v += f32(social.peer_pull) * signals.contact_share
     v += f32(social.word_of_mouth) * signals.contact_mood
     if include_own_satisfaction:
-        rows = np.arange(len(subs))
-        v[rows, subs.carrier] += f32(beh.satisfaction_weight) * (subs.satisfaction - f32(0.5))
+        own = f32(beh.satisfaction_weight) * (subs.satisfaction - f32(0.5))
+        flat = v.reshape(-1)
+        flat[np.arange(len(subs)) * 3 + subs.carrier] += own
     return v.astype(f32, copy=False)
 
 

@@ -62,7 +62,11 @@ def live_experiences(rng: np.random.Generator, subs: Subscribers, tables: Segmen
     subs.suspensions[suspended] = np.minimum(subs.suspensions[suspended], 254) + 1
     sat[suspended] -= beh.suspension_hit
 
-    bad = np.union1d(np.union1d(network, billing), suspended)
+    bad_mask = np.zeros(len(subs), dtype=bool)
+    bad_mask[network] = True
+    bad_mask[billing] = True
+    bad_mask[suspended] = True
+    bad = np.flatnonzero(bad_mask)
     complaints = thin(rng, bad, beh.complaint_prob)
     good_p = (market.service_quality[subs.carrier[complaints]]
               + beh.star_service_bonus * subs.stars[complaints])

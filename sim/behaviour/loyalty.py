@@ -20,10 +20,10 @@ QUADRANTS = ("loyalist", "hostage", "mercenary", "defector")
 def classify(values: np.ndarray, carrier: np.ndarray, satisfied: np.ndarray,
              left: np.ndarray) -> np.ndarray:
     """Quadrant code per subscriber. values: (n, 3) V; left: moved away this month."""
-    rows = np.arange(carrier.size)
-    prefers_other = values.argmax(axis=1) != carrier
-    # Ties (argmax on the current carrier) count as preferring the current one.
-    prefers_other &= values.max(axis=1) > values[rows, carrier]
+    own = np.take_along_axis(values, carrier[:, None].astype(np.intp), axis=1)[:, 0]
+    # Ties count as preferring the current carrier.
+    best = np.maximum(np.maximum(values[:, 0], values[:, 1]), values[:, 2])
+    prefers_other = best > own
     code = np.full(carrier.size, LOYALIST, dtype=np.int8)
     code[prefers_other & ~satisfied] = HOSTAGE
     code[prefers_other & satisfied] = MERCENARY

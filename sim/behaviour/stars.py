@@ -23,14 +23,20 @@ SPEND_POINTS = np.array([0, 20, 50, 100, 150, 200, 250], dtype=np.int16)
 SUSPENSION_PENALTY = 100
 #: Minimum score for 1..5 stars.
 STAR_THRESHOLDS = np.array([100, 200, 300, 400, 500])
+# Lookup of tenure points by whole month (a gather is cheaper than a search).
+_TENURE_CAP = int(TENURE_EDGES_MONTHS[-1]) + 1
+_TENURE_POINTS_BY_MONTH = TENURE_POINTS[np.searchsorted(TENURE_EDGES_MONTHS,
+                                                        np.arange(_TENURE_CAP + 1), side="left")]
 
 
 def credit_score(brand_tier: np.ndarray, tenure_months: np.ndarray,
                  avg_monthly_spend: np.ndarray, suspensions: np.ndarray) -> np.ndarray:
     """Seed 003's customer credit score for each subscriber."""
-    tenure_band = np.searchsorted(TENURE_EDGES_MONTHS, tenure_months, side="left")
-    spend_band = np.searchsorted(SPEND_EDGES_YUAN, avg_monthly_spend, side="left")
-    return (BRAND_POINTS[brand_tier].astype(np.int32) + TENURE_POINTS[tenure_band]
+    months = np.minimum(tenure_months, _TENURE_CAP)
+    spend = np.asarray(avg_monthly_spend)
+    edges = SPEND_EDGES_YUAN.astype(spend.dtype) if spend.dtype.kind == "f" else SPEND_EDGES_YUAN
+    spend_band = np.searchsorted(edges, spend, side="left")  # edges are exact in float32
+    return (BRAND_POINTS[brand_tier].astype(np.int32) + _TENURE_POINTS_BY_MONTH[months]
             + SPEND_POINTS[spend_band] - SUSPENSION_PENALTY * suspensions.astype(np.int32))
 
 

@@ -162,7 +162,8 @@ class Social(Strict):
         description="Value of having contacts/family on the same carrier (on-net, family plans).")
     word_of_mouth: float = param(
         20.0, unit="yuan/month per unit contacts' satisfaction", source=SEED["004"], ge=0,
-        description="How much contacts' (dis)satisfaction with a carrier colours its appeal.")
+        description="Appeal added when all of one's contacts on a carrier are satisfied with it, "
+                    "times (satisfied share - 0.5).")
     mover_review_boost: float = param(
         0.05, unit="probability per moved contact", source=SEED["004"], ge=0, le=1,
         description="Extra review chance for each contact who moved carrier last month.")
