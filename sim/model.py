@@ -170,8 +170,7 @@ class MNPModel(mesa.Model):
         subs = self.subs
         np.minimum(subs.tenure, np.iinfo(np.uint16).max - 1, out=subs.tenure)
         subs.tenure += 1
-        running = subs.contract_left > 0
-        subs.contract_left[running] -= 1
+        subs.contract_left -= (subs.contract_left > 0).view(np.uint8)
         subs.stars[:] = star_levels(subs.brand_tier, subs.tenure,
                                     self.market.bills(subs.carrier, subs.spend_factor),
                                     subs.suspensions)

@@ -49,3 +49,10 @@ def test_worked_example_five_stars():
     # GoTone 50 + over 5 years 300 + 120-200 yuan 150 = 500 -> five stars
     stars = star_levels(np.array([GOTONE]), np.array([72]), np.array([150.0]), np.array([0]))
     assert int(stars[0]) == 5
+
+
+def test_fast_star_rule_matches_threshold_table():
+    from sim.behaviour.stars import STAR_THRESHOLDS
+    scores = np.arange(-500, 1200)
+    expected = np.searchsorted(STAR_THRESHOLDS, scores, side="right")
+    assert (stars_from_score(scores) == expected).all()
