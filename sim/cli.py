@@ -20,7 +20,7 @@ from sim.scenario import ScenarioError, load_scenario
 
 app = typer.Typer(add_completion=False, no_args_is_help=False,
                   help="mnp-sim: agent-based model of mobile number portability (携号转网).")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one problem per line, never wrapped
 out = Console()
 
 DEFAULT_SCENARIO = "china_mnp_2019.yaml"

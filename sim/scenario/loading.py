@@ -210,13 +210,13 @@ def _message(kind: str, err: dict, ctx: dict, loc: tuple, data: dict) -> str:
     if kind == "missing":
         return "required but missing; add it (see docs/scenario-reference.md)"
     if kind == "greater_than":
-        return f"must be > {ctx['gt']}; got {err.get('input')!r}"
+        return f"must be > {ctx['gt']:g}; got {err.get('input')!r}"
     if kind == "greater_than_equal":
-        return f"must be >= {ctx['ge']}; got {err.get('input')!r}"
+        return f"must be >= {ctx['ge']:g}; got {err.get('input')!r}"
     if kind == "less_than":
-        return f"must be < {ctx['lt']}; got {err.get('input')!r}"
+        return f"must be < {ctx['lt']:g}; got {err.get('input')!r}"
     if kind == "less_than_equal":
-        return f"must be <= {ctx['le']}; got {err.get('input')!r}"
+        return f"must be <= {ctx['le']:g}; got {err.get('input')!r}"
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         return f"must be a number; got {err.get('input')!r}"
     if kind in ("bool_parsing", "bool_type"):
