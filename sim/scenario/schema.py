@@ -251,7 +251,7 @@ class Policy(Strict):
         800.0, unit="yuan", source=ASSUMPTION, ge=0,
         description="One-off cost of giving up one's number for attachment 1 (MNP removes it).")
     porting_hassle: float = param(
-        300.0, unit="yuan", source=ASSUMPTION + " (SMS request plus confirmation), hand-tuned "
+        400.0, unit="yuan", source=ASSUMPTION + " (SMS request plus confirmation), hand-tuned "
         "so cumulative ports to 2020-12 match " + DATA, ge=0,
         description="One-off hassle of the porting procedure.")
     new_number_hassle: float = param(
@@ -375,7 +375,7 @@ class Behaviour(Strict):
         0.1, unit="probability", source=SEED["004"], ge=0, le=1,
         description="Chance a bad experience this month triggers a review.")
     review_on_awareness: float = param(
-        0.3, unit="probability", source=ASSUMPTION + " (MNP publicity prompts a review; DOMAIN.md)",
+        0.15, unit="probability", source=ASSUMPTION + " (MNP publicity prompts a review; DOMAIN.md)",
         ge=0, le=1, description="Chance a subscriber reviews in the month it learns of MNP.")
     review_at_contract_end: float = param(
         0.6, unit="probability", source=SEED["004"], ge=0, le=1,
