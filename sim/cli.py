@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from sim.outputs import OutputError, write_text
+from sim.outputs import OutputError, prepare_out_dir, write_text
 from sim.scenario import ScenarioError, load_scenario
 
 app = typer.Typer(add_completion=False, no_args_is_help=False,
@@ -93,7 +93,6 @@ def run(
 
     path, spec = _load(scenario, overrides or [])
     target = out_dir or Path("out") / spec.name
-    from sim.outputs import prepare_out_dir
     try:
         prepare_out_dir(target, force)
     except OutputError as exc:
@@ -142,10 +141,6 @@ def reference(
     out_file.parent.mkdir(parents=True, exist_ok=True)
     write_text(out_file, reference_markdown())
     out.print(f"Wrote {out_file}")
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()
 
 
 if __name__ == "__main__":  # pragma: no cover

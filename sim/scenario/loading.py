@@ -26,11 +26,7 @@ class Problem:
     line: int | None = None
 
     def render(self, source: str | None) -> str:
-        where = ""
-        if source and self.line is not None:
-            where = f"  ({source}:{self.line})"
-        elif self.line is None and source and self.path:
-            where = ""
+        where = f"  ({source}:{self.line})" if source and self.line is not None else ""
         head = f"{self.path}: " if self.path else ""
         return f"{head}{self.message}{where}"
 
