@@ -28,7 +28,7 @@ from sim.carriers import STAT_FIELDS, CarrierAgent
 from sim.network import build_social_graph
 from sim.population import create_subscribers
 from sim.scenario.params import month_index, month_label
-from sim.scenario.schema import CARRIERS, Scenario
+from sim.scenario.schema import Scenario
 
 REPORT_SAMPLE = 200_000  # rows used for the switching-cost means
 
@@ -234,4 +234,4 @@ class MNPModel(mesa.Model):
                 on_month(i + 1, total)
 
 
-__all__ = ["CARRIERS", "MNPModel"]
+__all__ = ["MNPModel"]

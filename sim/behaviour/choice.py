@@ -22,9 +22,13 @@ from sim.population import Subscribers
 from sim.scenario.schema import Behaviour, Social
 
 
+def own_satisfaction_value(satisfaction: np.ndarray, beh: Behaviour) -> np.ndarray:
+    """Yuan/month that one's own (dis)satisfaction adds to the current carrier's value."""
+    return np.float32(beh.satisfaction_weight) * (satisfaction - np.float32(0.5))
+
+
 def carrier_values(subs: Subscribers, market: MarketState, signals: SocialSignals,
-                   beh: Behaviour, social: Social, include_own_satisfaction: bool = True
-                   ) -> np.ndarray:
+                   beh: Behaviour, social: Social) -> np.ndarray:
     """V (n, 3): every subscriber's value of each carrier, before switching costs."""
     f32 = np.float32
     v = np.multiply.outer(-subs.price_sensitivity * subs.spend_factor, market.price)
@@ -33,10 +37,8 @@ def carrier_values(subs: Subscribers, market: MarketState, signals: SocialSignal
     v += market.brand
     v += f32(social.peer_pull) * signals.contact_share
     v += f32(social.word_of_mouth) * signals.contact_mood
-    if include_own_satisfaction:
-        own = f32(beh.satisfaction_weight) * (subs.satisfaction - f32(0.5))
-        flat = v.reshape(-1)
-        flat[np.arange(len(subs)) * 3 + subs.carrier] += own
+    flat = v.reshape(-1)
+    flat[np.arange(len(subs)) * 3 + subs.carrier] += own_satisfaction_value(subs.satisfaction, beh)
     return v.astype(f32, copy=False)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.behaviour.choice import own_satisfaction_value
 from sim.behaviour.market import MarketState
 from sim.behaviour.satisfaction import satisfaction_target
 from sim.draws import events, gumbel
@@ -82,8 +83,7 @@ def replace_leavers(rng: np.random.Generator, subs: Subscribers, tables: Segment
     flows.leaves += np.bincount(subs.carrier[rows], minlength=3)
     v = values[rows].copy()
     own = subs.carrier[rows]
-    v[np.arange(rows.size), own] -= np.float32(beh.satisfaction_weight) * (
-        subs.satisfaction[rows] - np.float32(0.5))
+    v[np.arange(rows.size), own] -= own_satisfaction_value(subs.satisfaction[rows], beh)
     chosen = (v + gumbel(rng, v.shape, beh.choice_noise)).argmax(axis=1).astype(np.int8)
     flows.joins += np.bincount(chosen, minlength=3)
     start_with_carrier(rng, subs, tables, market, beh, rows, chosen)
