@@ -2,26 +2,33 @@
 
 Carriers are Mesa agents. Each month a carrier applies the strategy actions active
 that month to its base attributes, giving this month's offer, and books the cost
-of those actions. Its monthly figures are stored as plain attributes so Mesa's
-DataCollector can record them.
+of those actions from what they touched (`Usage`). Its monthly figures are stored
+as plain attributes so Mesa's DataCollector can record them.
 """
 
 from __future__ import annotations
 
 import mesa
 
-from sim.levers.base import Action, Offer
+from sim.levers import LEVER_KINDS
+from sim.levers.base import Action, Offer, Usage
 from sim.scenario.params import month_index
 from sim.scenario.schema import CARRIER_NAMES, Carrier
+
+#: Cost columns, one per lever kind (yuan/month), so every output has the same columns.
+COST_FIELDS = tuple(f"cost_{kind}" for kind in LEVER_KINDS)
 
 #: Per-month figures each carrier exposes to the DataCollector (real subscribers, yuan).
 STAT_FIELDS = (
     "subscribers", "port_in", "port_out", "net_porting", "switch_in_new_number",
-    "switch_out_new_number", "joins", "leaves", "revenue", "cost", "profit",
+    "switch_out_new_number", "joins", "leaves", "revenue", "addon_revenue", "bundle_revenue",
+    "cost", "profit",
     "satisfaction_mean", "false_loyal_share", "loyalist", "hostage", "mercenary", "defector",
     "price", "network_quality", "service_quality", "transparency", "aware_share",
     "stars_mean", "sc_number_loss", "sc_contract", "sc_bundle", "sc_loyalty", "sc_hassle",
     "sc_total", "network_problems", "billing_surprises", "complaints", "complaints_resolved_well",
+    "bundle_share", "poaching_contacts", "poaching_wins", "retention_offers", "retained",
+    "renewals", "subsidised_contracts", *COST_FIELDS,
 )
 
 
@@ -37,7 +44,7 @@ class CarrierAgent(mesa.Agent):
         self.actions = actions
         self.calendar_start = start
         self.offer = self.base_offer()
-        self.active: list[Action] = []
+        self.active: list[tuple[int, Action]] = []
         for name in STAT_FIELDS:
             setattr(self, name, 0.0)
 
@@ -46,26 +53,26 @@ class CarrierAgent(mesa.Agent):
         return Offer(network_quality=p.network_quality, service_quality=p.service_quality,
                      transparency=p.transparency)
 
+    def _first_month(self, action: Action) -> int:
+        return month_index(action.start, self.calendar_start)
+
     def apply_strategy(self, month: int) -> None:
         """Build this month's offer from the actions active in `month` (0-based)."""
         offer = self.base_offer()
         self.active = []
-        for action in self.actions:
-            first = month_index(action.start, self.calendar_start)
+        for index, action in enumerate(self.actions):
+            first = self._first_month(action)
             last = None if action.end is None else month_index(action.end, self.calendar_start)
             if first <= month and (last is None or month <= last):
                 action.apply(offer, month - first)
-                self.active.append(action)
+                self.active.append((index, action))
         offer.clip()
         self.offer = offer
 
-    def book_costs(self, month: int, subscribers: float, port_ins: float) -> float:
-        """Cost (yuan) of this month's active actions, given real subscribers and port-ins."""
-        total = 0.0
-        for action in self.active:
-            c = action.cost
-            if month_index(action.start, self.calendar_start) == month:
-                total += c.one_off
-            total += c.per_month + c.per_subscriber_month * subscribers
-            total += action.per_port_in_cost() * port_ins
-        return total
+    def book_costs(self, month: int, usage: Usage) -> dict[str, float]:
+        """Cost (yuan) of this month's active actions, by lever kind."""
+        costs = dict.fromkeys(LEVER_KINDS, 0.0)
+        for index, action in self.active:
+            first = self._first_month(action) == month
+            costs[action.kind] += action.month_cost(usage, index, first)
+        return costs

@@ -5,10 +5,11 @@ Phases (each in its own module, each citing its seed):
   2. experiences  network problems, billing surprises, complaints, neglect, arrears
   3. satisfaction drift toward perceived value for money
   4. social       contacts' carriers, word of mouth, MNP awareness
-  5. consider     who reviews their carrier this month
-  6. choose       logit choice with switching costs
-  7. move         ports, new-number switches, leaving and joining the market
-  8. update       tenure, contract, stars; loyalty quadrants; data collection
+  5. consider     who reviews their carrier this month (incl. rivals' poaching calls)
+  6. choose       logit choice with switching costs and incentives; early warning
+  7. move         ports, new-number switches, leaving and joining the market;
+                  renewals, parity claims, bundle sales
+  8. update       tenure, contract, stars; loyalty quadrants; books; data collection
 """
 
 from __future__ import annotations
@@ -19,18 +20,26 @@ from collections import defaultdict
 import mesa
 import numpy as np
 
-from sim.behaviour import consideration, experiences, loyalty, moves, satisfaction, social
-from sim.behaviour.choice import carrier_values, choose_carrier
+from sim.behaviour import (consideration, experiences, loyalty, money, moves, satisfaction, social,
+                           targeting)
+from sim.behaviour.choice import carrier_values, choice_utilities
 from sim.behaviour.market import MarketState
 from sim.behaviour.stars import star_levels
 from sim.behaviour.switching_cost import PARTS, eligible_to_port, switching_cost
-from sim.carriers import STAT_FIELDS, CarrierAgent
+from sim.carriers import COST_FIELDS, STAT_FIELDS, CarrierAgent
+from sim.levers import (LEVER_KINDS, BundleOffer, ChurnEarlyWarning, ExistingCustomerParity,
+                        HandsetSubsidy, RenewalOffer, SegmentPlan, TargetedPoaching, Usage)
 from sim.network import build_social_graph
 from sim.population import create_subscribers
 from sim.scenario.params import month_index, month_label
 from sim.scenario.schema import Scenario
 
 REPORT_SAMPLE = 200_000  # rows used for the switching-cost means
+#: Each phase draws from its own stream, re-derived every month from the model's
+#: generator: a lever that changes how many draws one phase makes does not shift
+#: any other phase or month, so strategies compared on one seed share their
+#: randomness (common random numbers).
+STREAMS = ("experiences", "social", "consider", "choose", "levers", "move")
 
 
 class MNPModel(mesa.Model):
@@ -39,6 +48,7 @@ class MNPModel(mesa.Model):
     def __init__(self, scenario: Scenario, rng: int | None = None):
         super().__init__(rng=scenario.seed if rng is None else rng)
         self.spec = scenario
+        self._entropy = int(self.rng.integers(2**63))
         self.month = 0  # months simulated so far; the current step simulates month `month`
         self.scale = scenario.represents() / scenario.population.size
         self.carriers = [
@@ -49,6 +59,7 @@ class MNPModel(mesa.Model):
             c.apply_strategy(0)
         self.market = MarketState.from_offers(scenario, [c.offer for c in self.carriers])
         self.subs, self.segments = create_subscribers(self.rng, scenario, self.market.price)
+        self.segment_codes = {name: i for i, name in enumerate(self.segments.names)}
         self._apply_star_programmes()
         # Switching-cost parts are reported from a fixed sample of rows (all rows up to
         # REPORT_SAMPLE): the means are exact for small runs and cheap for large ones.
@@ -60,10 +71,12 @@ class MNPModel(mesa.Model):
         self.social = social.SocialState(self.graph, self.subs, scenario.behaviour.satisfied_threshold)
         self.phase_seconds: dict[str, float] = defaultdict(float)
         self.port_matrix: list[list[float]] = [[0.0] * 3 for _ in range(3)]
+        self.segment_ports: list = []
         self.month_label = scenario.start
         reporters = {name: name for name in STAT_FIELDS}
         self.datacollector = mesa.DataCollector(
-            model_reporters={"month": "month_label", "ports": "port_matrix"},
+            model_reporters={"month": "month_label", "ports": "port_matrix",
+                             "segment_ports": "segment_ports"},
             agenttype_reporters={CarrierAgent: reporters},
         )
 
@@ -100,8 +113,12 @@ class MNPModel(mesa.Model):
 
     def _apply_star_programmes(self) -> None:
         subs = self.subs
-        has_programme = np.array([c.params.star_programme for c in self.carriers])
-        subs.stars[~has_programme[subs.carrier]] = 0
+        subs.stars[~self.market.star_programme[subs.carrier]] = 0
+
+    def month_streams(self, month: int) -> dict[str, np.random.Generator]:
+        """This month's random streams, one per phase, all derived from the model's generator."""
+        return {name: np.random.Generator(np.random.PCG64(np.random.SeedSequence(
+            self._entropy, spawn_key=(month, i)))) for i, name in enumerate(STREAMS)}
 
     # ------------------------------------------------------------------ step
 
@@ -112,17 +129,21 @@ class MNPModel(mesa.Model):
 
     def step(self) -> None:
         """Simulate one month."""
-        spec, subs, rng, beh = self.spec, self.subs, self.rng, self.spec.behaviour
+        spec, subs, beh = self.spec, self.subs, self.spec.behaviour
         month = self.month
+        rng = self.month_streams(month)
         self.month_label = month_label(spec.start, month)
         t = time.perf_counter()
 
         for c in self.carriers:
             c.apply_strategy(month)
         market = self.market = MarketState.from_offers(spec, [c.offer for c in self.carriers])
+        tally = targeting.Tally()
+        active = lambda kind: targeting.campaigns(self.carriers, kind)  # noqa: E731
+        rows_per_real = 1.0 / self.scale
         t = self._phase("strategy", t)
 
-        lived = experiences.live_experiences(rng, subs, self.segments, market, beh)
+        lived = experiences.live_experiences(rng["experiences"], subs, self.segments, market, beh)
         t = self._phase("experiences", t)
 
         satisfaction.update_satisfaction(subs, market, beh)
@@ -130,32 +151,55 @@ class MNPModel(mesa.Model):
 
         signals = self.social.signals(subs)
         is_open, opening, port_hassle = self.mnp_open(month)
-        newly_aware = social.spread_awareness(rng, subs, is_open, opening, signals, spec.policy.awareness)
+        newly_aware = social.spread_awareness(rng["social"], subs, is_open, opening, signals,
+                                              spec.policy.awareness)
         t = self._phase("social", t)
 
         contract_ended = np.flatnonzero(subs.contract_left == 1)
-        rows = consideration.reviewers(rng, subs, self.segments, lived.bad, contract_ended,
-                                       newly_aware, signals, beh, spec.population.social)
+        contacts = targeting.poaching_contacts(rng["levers"], subs, market, active(TargetedPoaching),
+                                               self.segment_codes, rows_per_real, tally)
+        rows = consideration.reviewers(rng["consider"], subs, self.segments, lived.bad,
+                                       contract_ended, newly_aware, signals, beh,
+                                       spec.population.social, [ct.rows for ct in contacts])
         report_costs = self._switching_costs(self.report_rows, is_open, port_hassle)
         t = self._phase("consider", t)
 
         values = carrier_values(subs, market, signals, beh, spec.population.social)
         costs = self._switching_costs(rows, is_open, port_hassle)
-        chosen = choose_carrier(rng, values[rows], subs.carrier[rows], costs.total,
-                                market.port_in_bonus, beh)
+        incentive = market.port_in_bonus + market.handset_subsidy * market.subsidy_take_up
+        if contacts:
+            incentive = np.tile(incentive, (rows.size, 1))
+            targeting.add_poaching_incentives(incentive, rows, contacts, costs.hassle)
+        stay = [x for x in (targeting.renewal_incentive(subs, market, active(RenewalOffer), rows,
+                                                        contract_ended),
+                            targeting.parity_incentive(subs, market, rows)) if x is not None]
+        utilities = choice_utilities(rng["choose"], values[rows], subs.carrier[rows], costs.total,
+                                     incentive, sum(stay) if stay else None, beh)
+        chosen = utilities.argmax(axis=1).astype(np.int8)
+        targeting.early_warning(rng["levers"], subs, market, active(ChurnEarlyWarning), rows,
+                                utilities, chosen, beh.planning_horizon_months, rows_per_real,
+                                tally)
         t = self._phase("choose", t)
 
         start_carrier = subs.carrier.copy()
         satisfied = subs.satisfaction >= beh.satisfied_threshold
-        flows = moves.apply_moves(rng, subs, self.segments, market, beh, rows, chosen,
+        flows = moves.apply_moves(rng["move"], subs, self.segments, market, beh, rows, chosen,
                                   costs.is_port)
-        moves.replace_leavers(rng, subs, self.segments, market, beh, values,
+        moves.replace_leavers(rng["move"], subs, self.segments, market, beh, values,
                               spec.population.leave_rate, flows)
+        moved = start_carrier != subs.carrier
+        targeting.count_poaching_wins(subs, contacts, flows.left, tally)
+        targeting.settle_renewals(subs, active(RenewalOffer), contract_ended, start_carrier,
+                                  moved, tally)
+        targeting.settle_parity_claims(rows, start_carrier, moved, market,
+                                       active(ExistingCustomerParity), tally)
+        targeting.count_subsidised(active(HandsetSubsidy), flows.subsidised, tally)
+        targeting.sell_bundles(rng["levers"], subs, market, active(BundleOffer), tally)
         t = self._phase("move", t)
 
         quadrants = loyalty.classify(values, start_carrier, satisfied, flows.left)
         self._age_one_month()
-        self._record(month, start_carrier, quadrants, report_costs, flows, lived)
+        self._record(month, start_carrier, quadrants, report_costs, flows, lived, tally)
         self._phase("update", t)
         self.month += 1
 
@@ -171,14 +215,32 @@ class MNPModel(mesa.Model):
         np.minimum(subs.tenure, np.iinfo(np.uint16).max - 1, out=subs.tenure)
         subs.tenure += 1
         subs.contract_left -= (subs.contract_left > 0).view(np.uint8)
+        subs.discount_left -= (subs.discount_left > 0).view(np.uint8)
         subs.stars[:] = star_levels(subs.brand_tier, subs.tenure,
-                                    self.market.bills(subs.carrier, subs.spend_factor),
-                                    subs.suspensions)
+                                    money.list_bills(subs, self.market), subs.suspensions)
         self._apply_star_programmes()
 
     # ------------------------------------------------------------------ books
 
-    def _record(self, month, start_carrier, quadrants, costs, flows, lived) -> None:
+    def _usage(self, j: int, counts, port_in, lived, stars, tally) -> Usage:
+        """What carrier j's actions touched this month, in real subscribers."""
+        scale, subs = self.scale, self.subs
+        reached, taken = tally.for_carrier(j)
+        segment_subs = {}
+        if any(isinstance(a, SegmentPlan) for _, a in self.carriers[j].active):
+            per_seg = np.bincount(subs.segment[subs.carrier == j], minlength=len(self.segment_codes))
+            segment_subs = {s: per_seg[i] * scale for s, i in self.segment_codes.items()}
+        return Usage(
+            subscribers=counts[j] * scale, port_ins=port_in[j] * scale,
+            complaints=lived.complaints[j] * scale, stars=stars[j] * scale,
+            bundle_holders=float(np.count_nonzero(subs.has_bundle[subs.carrier == j])) * scale
+            if self.market.bundle_fee[j] or self.market.bundle_monthly_value[j] else 0.0,
+            port_in_bonus=float(self.market.port_in_bonus[j]),
+            segment_subscribers=segment_subs,
+            reached={k: v * scale for k, v in reached.items()},
+            taken={k: v * scale for k, v in taken.items()})
+
+    def _record(self, month, start_carrier, quadrants, costs, flows, lived, tally) -> None:
         subs, market, scale = self.subs, self.market, self.scale
         counts = subs.counts()
         start_counts = np.bincount(start_carrier, minlength=3)
@@ -186,8 +248,9 @@ class MNPModel(mesa.Model):
         quad_share = quad / np.maximum(start_counts, 1)[:, None]
         port_in, port_out = flows.ports.sum(axis=0), flows.ports.sum(axis=1)
         sw_in, sw_out = flows.switches.sum(axis=0), flows.switches.sum(axis=1)
-        bills = np.bincount(subs.carrier, weights=subs.spend_factor, minlength=3) * market.price
-        revenue = bills * (1.0 + market.addon_share * (1.0 - market.transparency)) * scale
+        income = money.revenue(subs, market)
+        revenue = income.total * scale
+        bundles = np.bincount(subs.carrier, weights=subs.has_bundle, minlength=3)
         sat = np.bincount(subs.carrier, weights=subs.satisfaction, minlength=3)
         aware = np.bincount(subs.carrier, weights=subs.aware, minlength=3)
         stars = np.bincount(subs.carrier, weights=subs.stars, minlength=3)
@@ -196,8 +259,14 @@ class MNPModel(mesa.Model):
         parts = {p: np.bincount(sampled, weights=getattr(costs, p), minlength=3)
                  / denominator for p in PARTS}
         self.port_matrix = (flows.ports * scale).tolist()
+        self.segment_ports = [(flows.port_in_by_segment * scale).tolist(),
+                              (flows.port_out_by_segment * scale).tolist()]
         for j, c in enumerate(self.carriers):
-            cost = c.book_costs(month, counts[j] * scale, port_in[j] * scale)
+            lever_costs = c.book_costs(month, self._usage(j, counts, port_in, lived, stars, tally))
+            cost = sum(lever_costs.values())
+            reached, taken = tally.for_carrier(j)
+            by_kind = lambda kind, d: sum(d.get(k, 0.0) for k, a in c.active  # noqa: E731
+                                          if a.kind == kind) * scale
             values = {
                 "subscribers": counts[j] * scale,
                 "port_in": port_in[j] * scale, "port_out": port_out[j] * scale,
@@ -205,7 +274,9 @@ class MNPModel(mesa.Model):
                 "switch_in_new_number": sw_in[j] * scale,
                 "switch_out_new_number": sw_out[j] * scale,
                 "joins": flows.joins[j] * scale, "leaves": flows.leaves[j] * scale,
-                "revenue": revenue[j], "cost": cost, "profit": revenue[j] - cost,
+                "revenue": revenue[j], "addon_revenue": income.addon[j] * scale,
+                "bundle_revenue": income.bundle[j] * scale,
+                "cost": cost, "profit": revenue[j] - cost,
                 "satisfaction_mean": sat[j] / max(counts[j], 1),
                 "false_loyal_share": quad_share[j, loyalty.HOSTAGE],
                 "price": market.price[j], "network_quality": market.network_quality[j],
@@ -218,7 +289,15 @@ class MNPModel(mesa.Model):
                 "billing_surprises": lived.billing_surprises[j] * scale,
                 "complaints": lived.complaints[j] * scale,
                 "complaints_resolved_well": lived.resolved_well[j] * scale,
+                "bundle_share": bundles[j] / max(counts[j], 1),
+                "poaching_contacts": by_kind("targeted_poaching", reached),
+                "poaching_wins": by_kind("targeted_poaching", taken),
+                "retention_offers": by_kind("churn_early_warning", reached),
+                "retained": tally.retained[j] * scale,
+                "renewals": by_kind("renewal_offer", taken),
+                "subsidised_contracts": flows.subsidised[j] * scale,
             }
+            values.update({f: lever_costs[k] for f, k in zip(COST_FIELDS, LEVER_KINDS)})
             values.update({q: quad_share[j, k] for k, q in enumerate(loyalty.QUADRANTS)})
             values.update({f"sc_{p}": parts[p][j] for p in PARTS})
             for name, value in values.items():

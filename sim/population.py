@@ -59,6 +59,9 @@ class Subscribers:
     in_arrears: np.ndarray         # bool, account not settled
     aware: np.ndarray              # bool, knows MNP exists and how to use it
     moved: np.ndarray              # bool, changed carrier in the last month
+    weak_coverage: np.ndarray      # bool, lives/works where coverage is weak
+    discount: np.ndarray           # uint8, personal discount in % (retention/renewal offers)
+    discount_left: np.ndarray      # uint8, months the discount still runs
 
     def __len__(self) -> int:
         return int(self.carrier.size)
@@ -143,6 +146,9 @@ def create_subscribers(rng: np.random.Generator, scenario: Scenario,
         in_arrears=np.zeros(n, dtype=bool),
         aware=rng.random(n) < scenario.policy.awareness.initial_share,
         moved=np.zeros(n, dtype=bool),
+        weak_coverage=rng.random(n) < pop.weak_coverage_share,
+        discount=np.zeros(n, dtype=np.uint8),
+        discount_left=np.zeros(n, dtype=np.uint8),
     )
     subs.stars[:] = star_levels(subs.brand_tier, subs.tenure,
                                 prices[subs.carrier] * subs.spend_factor, subs.suspensions)

@@ -7,7 +7,7 @@ from typing import Annotated, Any, get_args, get_origin
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from sim.levers import AnyAction
+from sim.levers import LEVERS, RetentionOffer
 from sim.levers.base import Cost
 from sim.scenario.schema import (Awareness, Behaviour, Carrier, Eligibility, Pilot, Policy,
                                  Population, Scenario, Segment, Social, default_segments)
@@ -17,6 +17,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("population.social", Social), ("policy", Policy), ("policy.eligibility", Eligibility),
     ("policy.awareness", Awareness), ("policy.pilots[]", Pilot), ("behaviour", Behaviour),
     ("carriers.mobile / unicom / telecom", Carrier), ("strategies.CARRIER[].cost", Cost),
+    ("strategies.CARRIER[].offer (early warning, renewal)", RetentionOffer),
 ]
 
 
@@ -73,9 +74,15 @@ def reference_markdown() -> str:
                    f"{s.service_sensitivity} | {s.number_attachment} | {s.review_rate} | "
                    f"{s.spend_factor} | {s.contract_share} | {s.bundle_share} |")
     out += ["", "## Strategy actions (`strategies.CARRIER[]`)", "",
-            "Every action has `lever`, `start` (YYYY-MM), optional `end`, optional `label` and "
-            "a `cost` block (above).", ""]
-    for cls in get_args(get_args(AnyAction)[0]):
+            "Every action has `lever`, `start`, optional `end`, optional `label` and a `cost` "
+            "block (above). Months are `YYYY-MM`, or relative: `mnp` (the month nationwide MNP "
+            "opens), `mnp+N`, `mnp-N`, `start+N`. Lever-specific unit costs (a bonus per "
+            "port-in, a cost per contact...) are booked on top of the `cost` block.", "",
+            "A carrier's strategy can also be a *named strategy*: `strategies.mobile: "
+            "retention_early_warning` loads `strategies/retention_early_warning.yaml` next to "
+            "the scenario (a mapping with `name`, `description` and `actions`), and a list may "
+            "mix names and inline actions.", ""]
+    for cls in LEVERS:
         lever = get_args(cls.model_fields["lever"].annotation)[0]
         out += [f"### `lever: {lever}`", "", (cls.__doc__ or "").strip().splitlines()[0], ""]
         own = {k: v for k, v in cls.model_fields.items()

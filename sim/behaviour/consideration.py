@@ -2,8 +2,8 @@
 
 Triggers: the contract ends, a bad experience, contacts who just moved, learning
 that MNP is open (publicity prompts people to reconsider), or the segment's base
-review rate. Only reviewers make a choice; everyone else stays.
-(Targeted competitor contacts join these triggers with the poaching lever.)
+review rate, or a call from a rival's poaching campaign (seeds 003, 004). Only
+reviewers make a choice; everyone else stays.
 """
 
 from __future__ import annotations
@@ -18,9 +18,15 @@ from sim.scenario.schema import Behaviour, Social
 
 def reviewers(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables,
               bad_experience: np.ndarray, contract_ended: np.ndarray,
-              newly_aware: np.ndarray, signals: SocialSignals, beh: Behaviour, social: Social) -> np.ndarray:
-    """Row indices (ascending, unique) of subscribers reviewing their carrier."""
+              newly_aware: np.ndarray, signals: SocialSignals, beh: Behaviour, social: Social,
+              contacted: list[np.ndarray] = ()) -> np.ndarray:
+    """Row indices (ascending, unique) of subscribers reviewing their carrier.
+
+    `contacted`: rows a rival's poaching campaign called this month; all of them review.
+    """
     reviewing = np.zeros(len(subs), dtype=bool)
+    for rows in contacted:
+        reviewing[rows] = True
     reviewing[events(rng, tables.review_rate[subs.segment])] = True
     reviewing[thin(rng, bad_experience, beh.review_after_bad_experience)] = True
     reviewing[thin(rng, contract_ended, beh.review_at_contract_end)] = True

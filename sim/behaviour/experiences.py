@@ -1,12 +1,14 @@
 """Monthly experiences that move satisfaction (seeds 000, 001, 002, 004).
 
-- network problems: likelier where network quality is low; business and heavy-data
-  users (network_intolerance > 1) lose the most satisfaction (001, 004);
+- network problems: likelier where network quality is low, and more so in
+  weak-coverage areas; business and heavy-data users (network_intolerance > 1)
+  lose the most satisfaction (001, 004);
 - billing surprises: hidden fees and silent plan changes, likelier where billing
   transparency is low (000, 002);
 - complaints: a share of bad experiences become complaints; the carrier's service
   quality (plus star service, seed 003) decides whether one is resolved well, which
-  restores satisfaction, or badly, which costs more (000, 001);
+  restores satisfaction (more with a follow-up programme), or badly, which costs
+  more (000, 001);
 - neglect: existing customers watching new-customer-only offers (002);
 - arrears and quick suspension, which counts against the star score (002, 003).
 Draws are proportional to the number of events (see sim.draws).
@@ -46,8 +48,9 @@ def live_experiences(rng: np.random.Generator, subs: Subscribers, tables: Segmen
                      market: MarketState, beh: Behaviour) -> Experiences:
     """Draw this month's experiences and apply their satisfaction effects."""
     sat = subs.satisfaction
-    net_p = (beh.network_problem_rate * (1.0 - market.network_quality)).astype(np.float32)
-    network = events(rng, net_p[subs.carrier])
+    quality = np.concatenate([market.network_quality, market.network_quality_weak])
+    net_p = (beh.network_problem_rate * (1.0 - quality)).astype(np.float32)
+    network = events(rng, net_p[subs.carrier + 3 * subs.weak_coverage.view(np.int8)])
     sat[network] -= beh.network_problem_hit * tables.network_intolerance[subs.segment[network]]
 
     bill_p = (beh.billing_surprise_rate * (1.0 - market.transparency)).astype(np.float32)
@@ -71,7 +74,8 @@ def live_experiences(rng: np.random.Generator, subs: Subscribers, tables: Segmen
     good_p = (market.service_quality[subs.carrier[complaints]]
               + beh.star_service_bonus * subs.stars[complaints])
     well = rng.random(complaints.size) < good_p
-    sat[complaints[well]] += beh.complaint_recovery
+    recovered = complaints[well]
+    sat[recovered] += beh.complaint_recovery + market.complaint_recovery_extra[subs.carrier[recovered]]
     sat[complaints[~well]] -= beh.complaint_bad_hit
 
     if market.neglect.any():

@@ -1,4 +1,9 @@
-"""The carriers' offers this month as small per-carrier arrays the mechanisms read."""
+"""The carriers' offers this month as small per-carrier arrays the mechanisms read.
+
+Everything a subscriber faces at carrier j is a lookup into these arrays by the
+row's carrier (and, for segment plans and weak coverage, by its segment or area),
+so the mechanisms never loop over carriers' actions.
+"""
 
 from __future__ import annotations
 
@@ -12,42 +17,96 @@ from sim.scenario.schema import Scenario
 
 @dataclass
 class MarketState:
-    """Per-carrier arrays (length 3) of what subscribers face this month."""
+    """Per-carrier arrays (length 3, or 3 x segments) of what subscribers face this month."""
 
     price: np.ndarray            # yuan/month (ARPU after price actions)
-    network_quality: np.ndarray  # 0..1
-    service_quality: np.ndarray  # 0..1
+    segment_price_factor: np.ndarray  # (3, S) multiplier from segment plans
+    segment_value: np.ndarray    # (3, S) yuan/month extra value of segment plans
+    network_quality: np.ndarray  # 0..1, outside weak-coverage areas
+    network_quality_weak: np.ndarray  # 0..1, in weak-coverage areas
+    service_quality: np.ndarray  # 0..1: chance a complaint is resolved well
+    complaint_recovery_extra: np.ndarray  # satisfaction, follow-up programmes
     transparency: np.ndarray     # 0..1
     port_in_bonus: np.ndarray    # yuan, one-off
-    neglect: np.ndarray          # bool: new-customer-only offer running
+    handset_subsidy: np.ndarray  # yuan per subsidised contract
+    subsidy_take_up: np.ndarray  # share of new customers taking the subsidy
+    subsidy_contract_months: np.ndarray  # months
+    neglect: np.ndarray          # bool: new-customer-only offer, existing customers left out
+    parity: np.ndarray           # bool: existing customers can claim the port-in bonus
     brand: np.ndarray            # yuan/month
-    star_benefit: np.ndarray     # yuan per star (0 without a star programme)
+    star_programme: np.ndarray   # bool
+    star_benefit: np.ndarray     # yuan per star lost on leaving (0 without a programme)
+    star_value: np.ndarray       # yuan/month per star while staying
     contract_penalty: np.ndarray  # yuan per remaining month
     contract_months: np.ndarray  # months of a new contract
-    bundle_value: np.ndarray     # yuan
+    bundle_value: np.ndarray     # yuan lost on leaving with a bundle
+    bundle_monthly_value: np.ndarray  # yuan/month a bundle holder enjoys
+    bundle_fee: np.ndarray       # yuan/month revenue per bundle holder
+    bundle_take_up: np.ndarray   # probability/month a non-holder takes a bundle
     addon_share: np.ndarray      # fraction of ARPU at transparency 0
     suspension_on_arrears: np.ndarray  # probability
 
     @classmethod
     def from_offers(cls, scenario: Scenario, offers: list[Offer]) -> MarketState:
         carriers = [c for _, c in scenario.carriers.items()]
+        segments = list(scenario.population.segments)
         arr = lambda values, dtype=np.float32: np.array(values, dtype=dtype)  # noqa: E731
+        per = lambda attr, dtype=np.float32: arr([getattr(o, attr) for o in offers], dtype)  # noqa: E731
+        # `network_quality` is the carrier's average: weak areas sit `gap` below the rest
+        average = per("network_quality")
+        gap = arr([c.weak_coverage_gap for c in carriers])
+        weak_share = np.float32(scenario.population.weak_coverage_share)
+        network = np.clip(average + gap * weak_share, 0, 1)
+        programme = arr([c.star_programme or o.star_programme
+                         for c, o in zip(carriers, offers)], bool)
         return cls(
             price=arr([c.price * o.price_factor for c, o in zip(carriers, offers)]),
-            network_quality=arr([o.network_quality for o in offers]),
-            service_quality=arr([o.service_quality for o in offers]),
-            transparency=arr([o.transparency for o in offers]),
-            port_in_bonus=arr([o.port_in_bonus for o in offers]),
-            neglect=arr([o.new_customer_only_offer for o in offers], bool),
+            segment_price_factor=arr([[o.segment_price_factor.get(s, 1.0) for s in segments]
+                                      for o in offers]),
+            segment_value=arr([[o.segment_value.get(s, 0.0) for s in segments] for o in offers]),
+            network_quality=network,
+            network_quality_weak=np.clip(network - gap + per("weak_coverage_gain"), 0, network),
+            service_quality=per("service_quality"),
+            complaint_recovery_extra=per("complaint_recovery_extra"),
+            transparency=per("transparency"),
+            port_in_bonus=per("port_in_bonus"),
+            handset_subsidy=per("handset_subsidy"),
+            subsidy_take_up=per("subsidy_take_up"),
+            subsidy_contract_months=per("subsidy_contract_months", np.int16),
+            neglect=arr([o.neglect for o in offers], bool),
+            parity=per("parity", bool),
             brand=arr([c.brand for c in carriers]),
-            star_benefit=arr([c.star_benefit if c.star_programme else 0.0 for c in carriers]),
+            star_programme=programme,
+            star_benefit=np.where(programme, arr([c.star_benefit for c in carriers])
+                                  + per("star_benefit_extra"), 0).astype(np.float32),
+            star_value=np.where(programme, per("star_value"), 0).astype(np.float32),
             contract_penalty=arr([c.contract_penalty for c in carriers]),
             contract_months=arr([c.contract_months for c in carriers], np.int16),
-            bundle_value=arr([c.bundle_value for c in carriers]),
+            bundle_value=arr([c.bundle_value for c in carriers]) + per("bundle_value_extra"),
+            bundle_monthly_value=per("bundle_monthly_value"),
+            bundle_fee=per("bundle_fee"),
+            bundle_take_up=per("bundle_take_up"),
             addon_share=arr([c.addon_revenue_share for c in carriers]),
             suspension_on_arrears=arr([c.suspension_on_arrears for c in carriers]),
         )
 
-    def bills(self, carrier: np.ndarray, spend_factor: np.ndarray) -> np.ndarray:
-        """Each subscriber's monthly bill at its carrier (yuan)."""
-        return self.price[carrier] * spend_factor
+    @property
+    def has_segment_plans(self) -> bool:
+        return bool((self.segment_price_factor != 1).any() or (self.segment_value != 0).any())
+
+    def list_price(self, carrier: np.ndarray, segment: np.ndarray) -> np.ndarray:
+        """Per-row monthly price at `carrier` (ARPU times any segment-plan factor)."""
+        if not self.has_segment_plans:
+            return self.price[carrier]
+        return self.price[carrier] * self.segment_price_factor[carrier, segment]
+
+    def price_matrix(self, segment: np.ndarray) -> np.ndarray:
+        """(n, 3) price of every carrier for each row (or (3,) when no segment plans)."""
+        if not self.has_segment_plans:
+            return self.price
+        return self.price[None, :] * self.segment_price_factor.T[segment]
+
+    def network_at(self, carrier: np.ndarray, weak: np.ndarray) -> np.ndarray:
+        """Per-row network quality at `carrier`, given whether the row is in a weak area."""
+        both = np.concatenate([self.network_quality, self.network_quality_weak])
+        return both[carrier + 3 * weak.view(np.int8)]

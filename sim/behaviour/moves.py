@@ -5,7 +5,8 @@ port (keeps the number); any other move is a switch with a new number, which the
 subscriber only makes when it outweighs losing the number. Leaving the market is
 kept apart from both: each leaver's row is taken by a newcomer (saturated market)
 who picks a carrier by the same logit rule with no switching cost.
-Tenure, contract, suspensions, stars and their benefits reset on every move.
+Tenure, contract, suspensions, stars and their benefits, and personal discounts
+reset on every move; a carrier's handset subsidy puts some new customers on contract.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.behaviour.choice import own_satisfaction_value
+from sim.behaviour.choice import staying_value
 from sim.behaviour.market import MarketState
 from sim.behaviour.satisfaction import satisfaction_target
 from sim.draws import events, gumbel
@@ -31,6 +32,9 @@ class Moves:
     left: np.ndarray        # (n,) bool: moved away from the start-of-month carrier
     leaves: np.ndarray      # (3,) left the market
     joins: np.ndarray       # (3,) joined the market
+    subsidised: np.ndarray  # (3,) new customers who signed a handset-subsidy contract
+    port_in_by_segment: np.ndarray   # (3, segments) ports into each carrier, by segment
+    port_out_by_segment: np.ndarray  # (3, segments) ports out of each carrier, by segment
 
 
 def _flow_matrix(old: np.ndarray, new: np.ndarray) -> np.ndarray:
@@ -39,19 +43,28 @@ def _flow_matrix(old: np.ndarray, new: np.ndarray) -> np.ndarray:
 
 def start_with_carrier(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables,
                        market: MarketState, beh: Behaviour, rows: np.ndarray,
-                       carrier: np.ndarray) -> None:
-    """Reset the carrier-specific columns of `rows` as new customers of `carrier`."""
+                       carrier: np.ndarray) -> np.ndarray:
+    """Reset the carrier-specific columns of `rows` as new customers of `carrier`.
+
+    Returns, per carrier, the new customers who signed a handset-subsidy contract.
+    """
     subs.carrier[rows] = carrier
     subs.tenure[rows] = 0
     seg = subs.segment[rows]
     on_contract = rng.random(rows.size) < tables.contract_share[seg]
-    subs.contract_left[rows] = np.where(on_contract, market.contract_months[carrier], 0)
+    months = np.where(on_contract, market.contract_months[carrier], 0)
+    subsidised = rng.random(rows.size) < market.subsidy_take_up[carrier]
+    months = np.where(subsidised, np.maximum(months, market.subsidy_contract_months[carrier]),
+                      months)
+    subs.contract_left[rows] = months
     subs.has_bundle[rows] = rng.random(rows.size) < tables.bundle_share[seg]
     subs.suspensions[rows] = 0
     subs.in_arrears[rows] = False
     subs.stars[rows] = 0
+    subs.discount_left[rows] = 0
     target = satisfaction_target(subs, market, beh, rows)
     subs.satisfaction[rows] = np.minimum(target + np.float32(beh.honeymoon), 1.0)
+    return np.bincount(carrier[subsidised], minlength=3)
 
 
 def apply_moves(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables,
@@ -63,10 +76,17 @@ def apply_moves(rng: np.random.Generator, subs: Subscribers, tables: SegmentTabl
     movers, old, new, port = rows[mask], old[mask], chosen[mask], is_port[mask]
     left = np.zeros(len(subs), dtype=bool)
     left[movers] = True
+    n_seg = len(tables.names)
+    seg = subs.segment[movers[port]].astype(np.int64)
+    by_segment = lambda carrier: np.bincount(  # noqa: E731
+        carrier.astype(np.int64) * n_seg + seg, minlength=3 * n_seg).reshape(3, n_seg)
     flows = Moves(ports=_flow_matrix(old[port], new[port]),
                   switches=_flow_matrix(old[~port], new[~port]),
-                  left=left, leaves=np.zeros(3, np.int64), joins=np.zeros(3, np.int64))
-    start_with_carrier(rng, subs, tables, market, beh, movers, new)
+                  left=left, leaves=np.zeros(3, np.int64), joins=np.zeros(3, np.int64),
+                  subsidised=np.zeros(3, np.int64),
+                  port_in_by_segment=by_segment(new[port]),
+                  port_out_by_segment=by_segment(old[port]))
+    flows.subsidised += start_with_carrier(rng, subs, tables, market, beh, movers, new)
     subs.moved[:] = False
     subs.moved[movers] = True
     return flows
@@ -83,7 +103,7 @@ def replace_leavers(rng: np.random.Generator, subs: Subscribers, tables: Segment
     flows.leaves += np.bincount(subs.carrier[rows], minlength=3)
     v = values[rows].copy()
     own = subs.carrier[rows]
-    v[np.arange(rows.size), own] -= own_satisfaction_value(subs.satisfaction[rows], beh)
+    v[np.arange(rows.size), own] -= staying_value(subs, market, beh, rows)
     chosen = (v + gumbel(rng, v.shape, beh.choice_noise)).argmax(axis=1).astype(np.int8)
     flows.joins += np.bincount(chosen, minlength=3)
-    start_with_carrier(rng, subs, tables, market, beh, rows, chosen)
+    flows.subsidised += start_with_carrier(rng, subs, tables, market, beh, rows, chosen)

@@ -1,22 +1,44 @@
-"""Carrier strategy levers, one module per kind of lever.
+"""Carrier strategy levers, one module per family of levers (DOMAIN.md's list).
 
 `AnyAction` is the tagged union the scenario schema accepts: the `lever` key
 picks the class, and an unknown lever is a validation error listing the known ones.
 """
 
-from typing import Annotated
+from typing import Annotated, Union
 
 from pydantic import Field
 
-from sim.levers.base import Action, Cost, Offer
-from sim.levers.price import PriceChange
-from sim.levers.promotion import PortInBonus
-from sim.levers.quality import NetworkQualityChange, ServiceQualityChange, TransparencyChange
+from sim.levers.acquisition import HandsetSubsidy, PortInBonus, TargetedPoaching
+from sim.levers.base import Action, Cost, Offer, Usage
+from sim.levers.bundles import BundleOffer
+from sim.levers.network import NetworkQualityChange
+from sim.levers.parity import ExistingCustomerParity
+from sim.levers.price import PriceChange, SegmentPlan
+from sim.levers.retention import ChurnEarlyWarning, LoyaltyRewards, RenewalOffer, RetentionOffer
+from sim.levers.service import (AiHumanSupport, ComplaintDeadline, ComplaintFollowUp,
+                                FirstContactResolution, ServiceQualityChange)
+from sim.levers.transparency import TransparencyChange
 
-AnyAction = Annotated[
-    PriceChange | PortInBonus | NetworkQualityChange | ServiceQualityChange | TransparencyChange,
-    Field(discriminator="lever"),
-]
+LEVERS: tuple[type[Action], ...] = (
+    PriceChange, SegmentPlan,
+    PortInBonus, HandsetSubsidy, TargetedPoaching,
+    ChurnEarlyWarning, RenewalOffer, LoyaltyRewards,
+    ServiceQualityChange, FirstContactResolution, ComplaintDeadline, ComplaintFollowUp,
+    AiHumanSupport,
+    NetworkQualityChange,
+    TransparencyChange,
+    BundleOffer,
+    ExistingCustomerParity,
+)
+#: Lever keys in documentation order (they name the per-lever cost columns).
+LEVER_KINDS: tuple[str, ...] = tuple(
+    lever.model_fields["lever"].annotation.__args__[0] for lever in LEVERS)
 
-__all__ = ["Action", "AnyAction", "Cost", "Offer", "PriceChange", "PortInBonus",
-           "NetworkQualityChange", "ServiceQualityChange", "TransparencyChange"]
+AnyAction = Annotated[Union[LEVERS], Field(discriminator="lever")]  # noqa: UP007
+
+__all__ = ["LEVERS", "LEVER_KINDS", "Action", "AnyAction", "Cost", "Offer", "Usage",
+           "PriceChange", "SegmentPlan", "PortInBonus", "HandsetSubsidy", "TargetedPoaching",
+           "ChurnEarlyWarning", "RenewalOffer", "LoyaltyRewards", "RetentionOffer",
+           "ServiceQualityChange", "FirstContactResolution", "ComplaintDeadline",
+           "ComplaintFollowUp", "AiHumanSupport", "NetworkQualityChange", "TransparencyChange",
+           "BundleOffer", "ExistingCustomerParity"]

@@ -20,6 +20,13 @@ SEED = {
     "004": "seed 004 (churn drivers, retention)",
 }
 DATA = "shared/data/china_mnp_observed.csv"
+
+CARRIERS: tuple[str, ...] = ("mobile", "unicom", "telecom")
+CARRIER_NAMES: dict[str, str] = {
+    "mobile": "China Mobile",
+    "unicom": "China Unicom",
+    "telecom": "China Telecom",
+}
 ASSUMPTION = "assumption"
 
 
@@ -52,7 +59,8 @@ _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 def _check_month(value: str) -> str:
     m = _MONTH_RE.match(value)
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError("must be a month written YYYY-MM, e.g. 2019-11")
+        raise ValueError("must be a month written YYYY-MM (e.g. 2019-11), or in a strategy "
+                         "action mnp, mnp+N, mnp-N or start+N")
     return value
 
 

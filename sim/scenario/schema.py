@@ -8,19 +8,15 @@ names its source: a seed article, the published figures in `DATA`, or "assumptio
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
 from sim.levers import AnyAction
-from sim.scenario.params import ASSUMPTION, DATA, SEED, Month, Strict, month_index, param
+from sim.scenario.params import (ASSUMPTION, CARRIER_NAMES, CARRIERS, DATA, SEED, Month, Strict,
+                                 month_index, month_label, param)
 
-CARRIERS: tuple[str, ...] = ("mobile", "unicom", "telecom")
-CARRIER_NAMES: dict[str, str] = {
-    "mobile": "China Mobile",
-    "unicom": "China Unicom",
-    "telecom": "China Telecom",
-}
 SHARE_TOLERANCE = 1e-6
 
 
@@ -185,6 +181,10 @@ class Population(Strict):
         default_factory=default_segments,
         description="Customer segments by name; shares must sum to 1.")
     social: Social = Field(default_factory=Social, description="Social graph parameters.")
+    weak_coverage_share: float = param(
+        0.15, unit="fraction", source=SEED["004"] + " (basements, high-rises, remote areas); "
+        + ASSUMPTION, ge=0, le=1,
+        description="Share of subscribers living or working where coverage is weak.")
 
     @model_validator(mode="after")
     def _segment_shares(self) -> Population:
@@ -251,7 +251,7 @@ class Policy(Strict):
         800.0, unit="yuan", source=ASSUMPTION, ge=0,
         description="One-off cost of giving up one's number for attachment 1 (MNP removes it).")
     porting_hassle: float = param(
-        400.0, unit="yuan", source=ASSUMPTION + " (SMS request plus confirmation), hand-tuned "
+        435.0, unit="yuan", source=ASSUMPTION + " (SMS request plus confirmation), hand-tuned "
         "so cumulative ports to 2020-12 match " + DATA, ge=0,
         description="One-off hassle of the porting procedure.")
     new_number_hassle: float = param(
@@ -299,6 +299,10 @@ class Carrier(Strict):
     addon_revenue_share: float = param(
         0.05, unit="fraction of ARPU at transparency 0", source=SEED["000"], ge=0, le=1,
         description="Revenue from add-ons and hidden fees, falling with transparency.")
+    weak_coverage_gap: float = param(
+        0.2, unit="quality 0..1", source=SEED["001"] + "; " + ASSUMPTION, ge=0, le=1,
+        description="Network quality in weak-coverage areas is this much below the rest of the "
+                    "carrier's network (network_quality is the average over both).")
     suspension_on_arrears: float = param(
         0.5, unit="probability", source=SEED["002"], ge=0, le=1,
         description="Chance arrears lead to a quick suspension.")
@@ -404,14 +408,33 @@ class Scenario(Strict):
     carriers: Carriers
     strategies: Strategies = Field(default_factory=Strategies)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _relative_months(cls, data: Any) -> Any:
+        """Turn 'mnp+3' / 'start+6' in strategy actions into YYYY-MM months."""
+        if isinstance(data, dict):
+            resolve_relative_months(data)
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         problems: list[str] = []
+        segments = set(self.population.segments)
         for key in CARRIERS:
             for i, action in enumerate(self.strategies.for_carrier(key)):
+                where = f"strategies.{key}.{i}"
                 if action.end is not None and month_index(action.end, action.start) < 0:
-                    problems.append(f"strategies.{key}.{i}.end: {action.end} is before start "
+                    problems.append(f"{where}.end: {action.end} is before start "
                                     f"{action.start}; make end the same month or later")
+                named = [getattr(action, "segment", None), *(getattr(action, "segments", None)
+                                                             or [])]
+                for seg in [s for s in named if s is not None and s not in segments]:
+                    problems.append(f"{where}.segment: unknown segment {seg!r}; use one of "
+                                    f"{', '.join(sorted(segments))}")
+                targets = getattr(action, "target_carriers", None)
+                if targets is not None and not set(targets) - {key}:
+                    problems.append(f"{where}.target_carriers: {key} cannot poach its own "
+                                    "customers; name a rival")
         implied = self.implied_carrier_shares()
         target = self.carrier_shares()
         for j, key in enumerate(CARRIERS):
@@ -445,3 +468,40 @@ class Scenario(Strict):
         if self.population.represents is not None:
             return self.population.represents
         return float(sum(c.subscribers for _, c in self.carriers.items()))
+
+
+_RELATIVE = re.compile(r"^\s*(mnp|start)\s*(?:([+-])\s*(\d+))?\s*$")
+
+
+def resolve_relative_months(data: dict[str, Any]) -> None:
+    """Replace relative months in `data['strategies']` in place (mnp, mnp+N, start+N).
+
+    Named strategies are reusable across scenarios because they can say "when MNP
+    opens" rather than a calendar month. Unresolvable tokens are left for the Month
+    validator to report.
+    """
+    start = data.get("start", Scenario.model_fields["start"].default)
+    policy = data.get("policy") if isinstance(data.get("policy"), dict) else {}
+    mnp = policy.get("mnp_start", Policy.model_fields["mnp_start"].default)
+    anchors = {"start": _as_month(start), "mnp": _as_month(mnp)}
+    strategies = data.get("strategies")
+    if not isinstance(strategies, dict):
+        return
+    for actions in strategies.values():
+        for action in actions if isinstance(actions, list) else []:
+            if not isinstance(action, dict):
+                continue
+            for key in ("start", "end"):
+                m = _RELATIVE.match(str(action.get(key, ""))) if isinstance(
+                    action.get(key), str) else None
+                if m and anchors[m.group(1)] is not None:
+                    shift = int(m.group(3) or 0) * (-1 if m.group(2) == "-" else 1)
+                    action[key] = month_label(anchors[m.group(1)], shift)
+
+
+def _as_month(value: Any) -> str | None:
+    if hasattr(value, "year") and hasattr(value, "month"):
+        return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, str) and re.match(r"^\d{4}-(0[1-9]|1[0-2])$", value):
+        return value
+    return None

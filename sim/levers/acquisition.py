@@ -1,0 +1,126 @@
+"""Acquisition levers: port-in bonus, handset subsidy, targeted poaching (seeds 002, 003, 004).
+
+A new-customer-only offer is also what seed 002 calls neglect of existing
+customers: unless `existing_customers_too` is set (or the carrier runs
+`existing_customer_parity`), its own subscribers see it and their satisfaction suffers.
+
+Targeted poaching follows seed 003's account of Unicom in 2010: outbound calls to
+a rival's mid/high-value customers, a free number delivered to the door; and seed
+004's "contract about to end, mildly dissatisfied" customers. It reaches only the
+targeted subscribers, who then review their carrier with the poacher's offer in hand.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from sim.levers.base import Action, Offer, Usage
+from sim.scenario.params import ASSUMPTION, CARRIERS, SEED, param
+
+
+class PortInBonus(Action):
+    """One-off bonus (yuan) to every subscriber porting in; booked per port-in."""
+
+    lever: Literal["port_in_bonus"]
+    bonus: float = param(..., unit="yuan", source=SEED["004"], ge=0,
+                         description="One-off value given to each porting-in subscriber.")
+    existing_customers_too: bool = param(
+        False, unit="flag", source=SEED["002"],
+        description="Give existing customers the same offer (no neglect penalty; see "
+                    "existing_customer_parity).")
+
+    def apply(self, offer: Offer, months_active: int) -> None:
+        offer.port_in_bonus += self.bonus
+        offer.new_customer_only_offer = True
+        offer.parity |= self.existing_customers_too
+
+    def lever_cost(self, usage: Usage, index: int) -> float:
+        return self.bonus * usage.port_ins
+
+
+class HandsetSubsidy(Action):
+    """A subsidised handset for new customers who sign a contract (raises their lock-in)."""
+
+    lever: Literal["handset_subsidy"]
+    subsidy: float = param(..., unit="yuan", source=SEED["004"], ge=0,
+                           description="Handset subsidy per contract signed.")
+    take_up: float = param(0.3, unit="fraction of new customers", source=ASSUMPTION,
+                           ge=0, le=1, description="Share of new customers who take the deal.")
+    contract_months: int = param(24, unit="months", source=SEED["004"], ge=1, le=60,
+                                 description="Contract signed with the handset.")
+
+    def apply(self, offer: Offer, months_active: int) -> None:
+        offer.handset_subsidy += self.subsidy
+        offer.subsidy_take_up = max(offer.subsidy_take_up, self.take_up)
+        offer.subsidy_contract_months = max(offer.subsidy_contract_months, self.contract_months)
+        offer.new_customer_only_offer = True
+
+    def lever_cost(self, usage: Usage, index: int) -> float:
+        return self.subsidy * usage.taken.get(index, 0.0)
+
+
+class TargetedPoaching(Action):
+    """Contact a rival's chosen customers (outbound calls) with an offer to port in."""
+
+    lever: Literal["targeted_poaching"]
+    target_carriers: list[Literal["mobile", "unicom", "telecom"]] | None = param(
+        None, unit="carrier keys", source=SEED["003"],
+        description="Rivals whose customers are called; omitted: both rivals.")
+    segments: list[str] | None = param(
+        None, unit="segment names", source=SEED["001"],
+        description="Only these segments; omitted: all.")
+    min_stars: int = param(0, unit="stars 0..5", source=SEED["003"], ge=0, le=5,
+                           description="Only customers with at least this star level.")
+    min_monthly_spend: float = param(0.0, unit="yuan/month", source=SEED["003"], ge=0,
+                                     description="Only customers whose bill is at least this.")
+    contract_ending_within: int | None = param(
+        None, unit="months", source=SEED["004"], ge=0, le=60,
+        description="Only customers with at most this many contract months left (0: out of "
+                    "contract); omitted: any.")
+    max_satisfaction: float | None = param(
+        None, unit="0..1", source=SEED["004"], ge=0, le=1,
+        description="Only customers below this satisfaction (e.g. 0.5: mildly dissatisfied).")
+    reach: float = param(0.2, unit="fraction of targets per month", source=ASSUMPTION,
+                         gt=0, le=1, description="Share of matching customers called each month.")
+    max_contacts_per_month: float | None = param(
+        None, unit="real contacts/month", source=ASSUMPTION, gt=0,
+        description="Call-centre capacity; omitted: no cap.")
+    offer_value: float = param(100.0, unit="yuan", source=SEED["003"] + "; " + ASSUMPTION,
+                               ge=0, description="Gift (credit, free number) per customer won.")
+    hassle_waived: float = param(
+        0.5, unit="fraction of porting hassle", source=SEED["003"] + " (number delivered to the "
+        "door)", ge=0, le=1, description="Share of the porting hassle the poacher takes away.")
+    cost_per_contact: float = param(5.0, unit="yuan/contact", source=ASSUMPTION, ge=0,
+                                    description="Outbound call and data work per customer called.")
+
+    def targets(self, poacher: int, carrier: np.ndarray, segment: np.ndarray,
+                stars: np.ndarray, bill: np.ndarray, contract_left: np.ndarray,
+                satisfaction: np.ndarray, segment_codes: dict[str, int]) -> np.ndarray:
+        """Boolean mask of the rows this campaign may call this month."""
+        rivals = [CARRIERS.index(k) for k in (self.target_carriers or CARRIERS)]
+        allowed = np.zeros(3, dtype=bool)
+        allowed[rivals] = True
+        allowed[poacher] = False
+        mask = allowed[carrier]
+        if self.segments:
+            seg_ok = np.zeros(len(segment_codes), dtype=bool)
+            seg_ok[[segment_codes[s] for s in self.segments]] = True
+            mask &= seg_ok[segment]
+        if self.min_stars:
+            mask &= stars >= self.min_stars
+        if self.min_monthly_spend:
+            mask &= bill >= self.min_monthly_spend
+        if self.contract_ending_within is not None:
+            mask &= contract_left <= self.contract_ending_within
+        if self.max_satisfaction is not None:
+            mask &= satisfaction < self.max_satisfaction
+        return mask
+
+    def segment_names(self) -> list[str]:
+        return list(self.segments or [])
+
+    def lever_cost(self, usage: Usage, index: int) -> float:
+        return (self.cost_per_contact * usage.reached.get(index, 0.0)
+                + self.offer_value * usage.taken.get(index, 0.0))
