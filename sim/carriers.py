@@ -12,8 +12,8 @@ import mesa
 
 from sim.levers import LEVER_KINDS
 from sim.levers.base import Action, Offer, Usage
-from sim.scenario.params import month_index
-from sim.scenario.schema import CARRIER_NAMES, Carrier
+from sim.scenario.params import CARRIER_NAMES, month_index
+from sim.scenario.schema import Carrier
 
 #: Cost columns, one per lever kind (yuan/month), so every output has the same columns.
 COST_FIELDS = tuple(f"cost_{kind}" for kind in LEVER_KINDS)
@@ -70,9 +70,13 @@ class CarrierAgent(mesa.Agent):
         self.offer = offer
 
     def book_costs(self, month: int, usage: Usage) -> dict[str, float]:
-        """Cost (yuan) of this month's active actions, by lever kind."""
+        """Cost (yuan) of this month's active actions, by lever kind.
+
+        An action that started before the first simulated month books its one-off
+        cost in the first simulated month, so no cost is lost.
+        """
         costs = dict.fromkeys(LEVER_KINDS, 0.0)
         for index, action in self.active:
-            first = self._first_month(action) == month
+            first = max(self._first_month(action), 0) == month
             costs[action.kind] += action.month_cost(usage, index, first)
         return costs

@@ -1,10 +1,15 @@
-"""Random draws proportional to events, not to population.
+"""Random draws proportional to events, not to population, and tied to subscribers.
 
 Most monthly events are rare (a few percent of subscribers), so drawing one
 uniform per subscriber would dominate a step. Instead we draw the positions of
 Bernoulli(p_max) successes directly (geometric gaps between successes, which is
 exact for independent trials) and thin them to each row's own p <= p_max.
 Every draw comes from the model's numpy Generator, so runs stay reproducible.
+
+Common random numbers: each helper takes exactly one key from the generator, and
+a row's uniform is a hash of (key, row). Two runs on the same seed (two strategies)
+then give every subscriber the same draws even where the strategies change who
+is drawing, and a difference in one call never shifts the draws of the next.
 """
 
 from __future__ import annotations
@@ -33,32 +38,77 @@ def bernoulli_positions(rng: np.random.Generator, n: int, p: float) -> np.ndarra
     return np.concatenate(out) if len(out) > 1 else out[0]
 
 
+def draw_key(rng: np.random.Generator) -> int:
+    """One 63-bit key from the generator: every helper below takes exactly one."""
+    return int(rng.integers(2**63))
+
+
 def events(rng: np.random.Generator, p: np.ndarray | float, n: int | None = None) -> np.ndarray:
     """Indices of rows whose event happens, row i with probability p[i] (or scalar p).
 
-    Cost is proportional to n * max(p), not n.
+    Cost is proportional to n * max(p), not n. Takes one key from `rng` whatever
+    happens, so later draws do not shift when this call's outcome changes.
     """
+    key = draw_key(rng)
+    sub = np.random.default_rng(key)
     if np.isscalar(p):
         assert n is not None, "n is needed with a scalar probability"
-        return bernoulli_positions(rng, n, float(p))
+        return bernoulli_positions(sub, n, float(p))
     p = np.asarray(p)
     p_max = float(p.max()) if p.size else 0.0
-    cand = bernoulli_positions(rng, p.size, min(p_max, 1.0))
+    cand = bernoulli_positions(sub, p.size, min(p_max, 1.0))
     if cand.size == 0 or p_max <= 0:
         return cand
-    keep = rng.random(cand.size) * p_max < p[cand]
+    keep = keyed_uniform(key, cand, 1)[:, 0] * np.float32(p_max) < p[cand]
     return cand[keep]
+
+
+def chance(rng: np.random.Generator, rows: np.ndarray, p: np.ndarray | float) -> np.ndarray:
+    """Boolean per row of `rows`: True with probability p (scalar or one value per row).
+
+    The draw of a row depends only on the key and the row, so a subscriber gets the
+    same draw under any strategy run on the same seed (common random numbers).
+    """
+    key = draw_key(rng)
+    if rows.size == 0:
+        return np.zeros(0, dtype=bool)
+    return keyed_uniform(key, rows, 1)[:, 0] < p
 
 
 def thin(rng: np.random.Generator, rows: np.ndarray, p: np.ndarray | float) -> np.ndarray:
     """Keep each of `rows` with probability p (scalar or one value per row)."""
-    if rows.size == 0:
-        return rows
-    return rows[rng.random(rows.size) < p]
+    return rows[chance(rng, rows, p)]
 
 
-def gumbel(rng: np.random.Generator, shape: tuple[int, ...], scale: float) -> np.ndarray:
-    """Gumbel(0, scale) noise: the taste shock of a multinomial logit choice."""
-    u = rng.random(shape, dtype=np.float32)
+def _gumbel_from_uniform(u: np.ndarray, scale: float) -> np.ndarray:
     np.clip(u, np.float32(1e-12), np.float32(1.0 - 1e-7), out=u)
     return (-np.log(-np.log(u))) * np.float32(scale)
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def keyed_uniform(key: int, rows: np.ndarray, width: int) -> np.ndarray:
+    """Uniforms (len(rows), width) in [0, 1) that depend only on (key, row, column).
+
+    A row's draw does not depend on which other rows are drawn, so two runs that
+    share the key (the same seed and month) give every subscriber the same draw even
+    when a strategy changes who is drawing: common random numbers per subscriber.
+    The key comes from the model's generator; the mixing is SplitMix64's finaliser.
+    """
+    with np.errstate(over="ignore"):
+        x = (rows.astype(np.uint64)[:, None] * np.uint64(width)
+             + np.arange(width, dtype=np.uint64)[None, :])
+        z = x * _GOLDEN + np.uint64(key) + _GOLDEN
+        z = (z ^ (z >> np.uint64(30))) * _MIX1
+        z = (z ^ (z >> np.uint64(27))) * _MIX2
+        z ^= z >> np.uint64(31)
+    return (z >> np.uint64(40)).astype(np.float32) * np.float32(2.0 ** -24)
+
+
+def gumbel(rng: np.random.Generator, rows: np.ndarray, width: int, scale: float) -> np.ndarray:
+    """Gumbel(0, scale) taste shocks (len(rows), width) tied to (key, row, carrier):
+    the noise of a multinomial logit choice, the same for a subscriber in every arm."""
+    return _gumbel_from_uniform(keyed_uniform(draw_key(rng), rows, width), scale)

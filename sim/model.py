@@ -20,15 +20,32 @@ from collections import defaultdict
 import mesa
 import numpy as np
 
-from sim.behaviour import (consideration, experiences, loyalty, money, moves, satisfaction, social,
-                           targeting)
+from sim.behaviour import (
+    consideration,
+    experiences,
+    loyalty,
+    money,
+    moves,
+    satisfaction,
+    social,
+    targeting,
+)
 from sim.behaviour.choice import carrier_values, choice_utilities
 from sim.behaviour.market import MarketState
 from sim.behaviour.stars import star_levels
 from sim.behaviour.switching_cost import PARTS, eligible_to_port, switching_cost
 from sim.carriers import COST_FIELDS, STAT_FIELDS, CarrierAgent
-from sim.levers import (LEVER_KINDS, BundleOffer, ChurnEarlyWarning, ExistingCustomerParity,
-                        HandsetSubsidy, RenewalOffer, SegmentPlan, TargetedPoaching, Usage)
+from sim.levers import (
+    LEVER_KINDS,
+    BundleOffer,
+    ChurnEarlyWarning,
+    ExistingCustomerParity,
+    HandsetSubsidy,
+    RenewalOffer,
+    SegmentPlan,
+    TargetedPoaching,
+    Usage,
+)
 from sim.network import build_social_graph
 from sim.population import create_subscribers
 from sim.scenario.params import month_index, month_label
@@ -68,7 +85,8 @@ class MNPModel(mesa.Model):
                             else np.sort(self.rng.choice(n, REPORT_SAMPLE, replace=False)))
         self.graph = build_social_graph(self.rng, scenario.population.size,
                                         scenario.population.social)
-        self.social = social.SocialState(self.graph, self.subs, scenario.behaviour.satisfied_threshold)
+        self.social = social.SocialState(self.graph, self.subs,
+                                         scenario.behaviour.satisfied_threshold)
         self.phase_seconds: dict[str, float] = defaultdict(float)
         self.port_matrix: list[list[float]] = [[0.0] * 3 for _ in range(3)]
         self.segment_ports: list = []
@@ -156,8 +174,9 @@ class MNPModel(mesa.Model):
         t = self._phase("social", t)
 
         contract_ended = np.flatnonzero(subs.contract_left == 1)
-        contacts = targeting.poaching_contacts(rng["levers"], subs, market, active(TargetedPoaching),
-                                               self.segment_codes, rows_per_real, tally)
+        contacts = targeting.poaching_contacts(rng["levers"], subs, market,
+                                               active(TargetedPoaching), self.segment_codes,
+                                               rows_per_real, tally)
         rows = consideration.reviewers(rng["consider"], subs, self.segments, lived.bad,
                                        contract_ended, newly_aware, signals, beh,
                                        spec.population.social, [ct.rows for ct in contacts])
@@ -173,8 +192,9 @@ class MNPModel(mesa.Model):
         stay = [x for x in (targeting.renewal_incentive(subs, market, active(RenewalOffer), rows,
                                                         contract_ended),
                             targeting.parity_incentive(subs, market, rows)) if x is not None]
-        utilities = choice_utilities(rng["choose"], values[rows], subs.carrier[rows], costs.total,
-                                     incentive, sum(stay) if stay else None, beh)
+        utilities = choice_utilities(rng["choose"], rows, values[rows],
+                                     subs.carrier[rows], costs.total, incentive,
+                                     sum(stay) if stay else None, beh)
         chosen = utilities.argmax(axis=1).astype(np.int8)
         targeting.early_warning(rng["levers"], subs, market, active(ChurnEarlyWarning), rows,
                                 utilities, chosen, beh.planning_horizon_months, rows_per_real,
@@ -228,7 +248,8 @@ class MNPModel(mesa.Model):
         reached, taken = tally.for_carrier(j)
         segment_subs = {}
         if any(isinstance(a, SegmentPlan) for _, a in self.carriers[j].active):
-            per_seg = np.bincount(subs.segment[subs.carrier == j], minlength=len(self.segment_codes))
+            per_seg = np.bincount(subs.segment[subs.carrier == j],
+                                  minlength=len(self.segment_codes))
             segment_subs = {s: per_seg[i] * scale for s, i in self.segment_codes.items()}
         return Usage(
             subscribers=counts[j] * scale, port_ins=port_in[j] * scale,
@@ -265,8 +286,9 @@ class MNPModel(mesa.Model):
             lever_costs = c.book_costs(month, self._usage(j, counts, port_in, lived, stars, tally))
             cost = sum(lever_costs.values())
             reached, taken = tally.for_carrier(j)
-            by_kind = lambda kind, d: sum(d.get(k, 0.0) for k, a in c.active  # noqa: E731
-                                          if a.kind == kind) * scale
+
+            def by_kind(kind: str, counts: dict[int, float], active=c.active) -> float:
+                return sum(counts.get(k, 0.0) for k, a in active if a.kind == kind) * scale
             values = {
                 "subscribers": counts[j] * scale,
                 "port_in": port_in[j] * scale, "port_out": port_out[j] * scale,

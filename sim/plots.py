@@ -11,8 +11,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim.outputs import atomic_write  # noqa: E402
-from sim.style import (CARRIER_COLOURS, CARRIERS, QUADRANT_COLOURS, QUADRANT_LABELS,  # noqa: E402
-                       QUADRANTS, carrier_label)
+from sim.style import (  # noqa: E402
+    CARRIER_COLOURS,
+    CARRIERS,
+    QUADRANT_COLOURS,
+    QUADRANT_LABELS,
+    QUADRANTS,
+    carrier_label,
+)
 
 
 def _dates(frame: pd.DataFrame) -> pd.Series:

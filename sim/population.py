@@ -12,7 +12,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from sim.behaviour.stars import star_levels
-from sim.scenario.schema import CARRIERS, Scenario
+from sim.scenario.params import CARRIERS
+from sim.scenario.schema import Scenario
 
 BRAND_TIERS = ("premium", "youth", "basic")  # GoTone, M-Zone, Easy Own (seed 003)
 

@@ -9,8 +9,19 @@ from pydantic_core import PydanticUndefined
 
 from sim.levers import LEVERS, RetentionOffer
 from sim.levers.base import Cost
-from sim.scenario.schema import (Awareness, Behaviour, Carrier, Eligibility, Pilot, Policy,
-                                 Population, Scenario, Segment, Social, default_segments)
+from sim.scenario.schema import (
+    Awareness,
+    Behaviour,
+    Carrier,
+    Eligibility,
+    Pilot,
+    Policy,
+    Population,
+    Scenario,
+    Segment,
+    Social,
+    default_segments,
+)
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("(top level)", Scenario), ("population", Population), ("population.segments.NAME", Segment),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import html
 from pathlib import Path
 
 from sim import plots
 from sim.outputs import prepare_out_dir, write_csv, write_json, write_text
+from sim.pages import embed_image, page
 from sim.results import RunResult
 from sim.style import CARRIERS, carrier_label
 
@@ -46,11 +46,6 @@ def reading(result: RunResult) -> str:
     return " ".join(parts)
 
 
-def _img(path: Path, alt: str) -> str:
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"></figure>'
-
-
 def report_html(result: RunResult, out: Path) -> str:
     s = result.summary
     rows = "".join(
@@ -59,14 +54,9 @@ def report_html(result: RunResult, out: Path) -> str:
         f"<td>{s['cumulative_port_out'][k] / 1e6:,.2f}</td>"
         f"<td>{s['cumulative_net_porting'][k] / 1e6:+,.2f}</td>"
         f"<td>{100 * s['final_false_loyal_share'][k]:.1f}%</td></tr>" for k in CARRIERS)
-    figures = "".join(_img(out / name, title) for name, title, _ in PLOTS)
-    figures += _img(out / "loyalty.png", "Loyalty quadrants")
-    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>{html.escape(result.scenario.name)}: mnp-sim report</title>
-<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.45}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 10px;text-align:right}}
-td:first-child{{text-align:left}}img{{max-width:100%}}</style></head><body>
-<h1>{html.escape(result.scenario.name)}</h1>
+    figures = "".join(embed_image(out / name, title) for name, title, _ in PLOTS)
+    figures += embed_image(out / "loyalty.png", "Loyalty quadrants")
+    body = f"""<h1>{html.escape(result.scenario.name)}</h1>
 <p>{html.escape(result.scenario.description)}</p>
 <h2>Reading</h2><p>{html.escape(reading(result))}</p>
 <h2>Headline figures</h2>
@@ -74,8 +64,8 @@ td:first-child{{text-align:left}}img{{max-width:100%}}</style></head><body>
 <th>net porting (M)</th><th>final false-loyal share</th></tr>{rows}</table>
 <p>Seed {s['seed']}, {s['population_rows']:,} simulated subscribers standing for
 {s['represents']:,.0f} real ones; mnp-sim {s['version']}; {s['wall_seconds']} s.</p>
-<h2>Figures</h2>{figures}</body></html>
-"""
+<h2>Figures</h2>{figures}"""
+    return page(f"{result.scenario.name}: mnp-sim report", body)
 
 
 def save_run(result: RunResult, out: Path, force: bool = False) -> list[Path]:
@@ -87,12 +77,14 @@ def save_run(result: RunResult, out: Path, force: bool = False) -> list[Path]:
     write_csv(out / "timeseries.csv", result.timeseries)
     write_csv(out / "porting_matrix.csv", result.porting_matrix)
     write_csv(out / "loyalty.csv", result.loyalty)
+    write_csv(out / "segment_porting.csv", result.segment_porting)
     for name, heading, plot in PLOTS:
         plot(result.timeseries, f"{heading}: {title}", mnp, out / name)
     plots.plot_loyalty(result.loyalty, f"Loyalty quadrants by carrier: {title}", mnp,
                        out / "loyalty.png")
     write_json(out / "summary.json", result.summary)
     write_text(out / "report.html", report_html(result, out))
-    names = ["timeseries.csv", "porting_matrix.csv", "loyalty.csv", "summary.json",
+    names = ["timeseries.csv", "porting_matrix.csv", "loyalty.csv", "segment_porting.csv",
+             "summary.json",
              "report.html", "loyalty.png", *[n for n, _, _ in PLOTS]]
     return [out / n for n in names]

@@ -15,7 +15,8 @@ from sim import __version__
 from sim.behaviour.loyalty import QUADRANTS
 from sim.carriers import STAT_FIELDS, CarrierAgent
 from sim.model import MNPModel
-from sim.scenario.schema import CARRIER_NAMES, CARRIERS, Scenario
+from sim.scenario.params import CARRIER_NAMES, CARRIERS
+from sim.scenario.schema import Scenario
 
 TIMESERIES_COLUMNS = ("month", "carrier", *STAT_FIELDS)
 
@@ -29,6 +30,7 @@ class RunResult:
     timeseries: pd.DataFrame
     porting_matrix: pd.DataFrame
     loyalty: pd.DataFrame
+    segment_porting: pd.DataFrame
     wall_seconds: float
     phase_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -59,7 +61,14 @@ def collect_results(model: MNPModel, seed: int, wall_seconds: float) -> RunResul
                     rows.append((month, src, dst, matrix[i][j]))
     porting = pd.DataFrame(rows, columns=["month", "from", "to", "ports"])
     loyalty = ts[["month", "carrier", *QUADRANTS]].reset_index(drop=True)
-    return RunResult(model.spec, seed, ts, porting, loyalty, wall_seconds,
+    segments = list(model.segment_codes)
+    rows = []
+    for month, (into, out_of) in zip(months, dc.get_model_vars_dataframe()["segment_ports"]):
+        for j, key in enumerate(CARRIERS):
+            for k, seg in enumerate(segments):
+                rows.append((month, key, seg, into[j][k], out_of[j][k]))
+    by_segment = pd.DataFrame(rows, columns=["month", "carrier", "segment", "port_in", "port_out"])
+    return RunResult(model.spec, seed, ts, porting, loyalty, by_segment, wall_seconds,
                      dict(model.phase_seconds))
 
 

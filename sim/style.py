@@ -7,7 +7,7 @@ carrier's brand colour (Mobile blue, Unicom red, Telecom green).
 from __future__ import annotations
 
 from sim.behaviour.loyalty import QUADRANTS
-from sim.scenario.schema import CARRIER_NAMES, CARRIERS
+from sim.scenario.params import CARRIER_NAMES, CARRIERS
 
 CARRIER_COLOURS: dict[str, str] = {"mobile": "#0072B2", "unicom": "#D55E00",
                                    "telecom": "#009E73"}
@@ -17,9 +17,20 @@ QUADRANT_LABELS: dict[str, str] = {"loyalist": "loyalist", "hostage": "hostage (
                                    "mercenary": "mercenary", "defector": "defector"}
 
 
+#: Strategies in a comparison: the baseline is always black, the others take the
+#: Okabe-Ito colours not used for carriers, then greys.
+STRATEGY_COLOURS = ("#000000", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442", "#0072B2",
+                    "#D55E00", "#009E73", "#666666", "#AAAAAA")
+
+
+def strategy_colours(names: list[str]) -> dict[str, str]:
+    """A colour per strategy, in order (the first, the baseline, black)."""
+    return {n: STRATEGY_COLOURS[i % len(STRATEGY_COLOURS)] for i, n in enumerate(names)}
+
+
 def carrier_label(key: str) -> str:
     return CARRIER_NAMES[key]
 
 
 __all__ = ["CARRIERS", "CARRIER_COLOURS", "QUADRANTS", "QUADRANT_COLOURS", "QUADRANT_LABELS",
-           "carrier_label"]
+           "STRATEGY_COLOURS", "carrier_label", "strategy_colours"]

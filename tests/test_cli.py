@@ -13,7 +13,8 @@ from .conftest import SCENARIOS
 
 runner = CliRunner()
 SMALL = ["--set", "population.size=3000", "--set", "months=14"]
-OUTPUTS = {"timeseries.csv", "porting_matrix.csv", "loyalty.csv", "summary.json", "report.html",
+OUTPUTS = {"timeseries.csv", "porting_matrix.csv", "loyalty.csv", "segment_porting.csv",
+           "summary.json", "report.html",
            "subscribers.png", "net_porting.png", "loyalty.png", "switching_cost.png"}
 
 

@@ -74,12 +74,15 @@ def carrier_values(subs: Subscribers, market: MarketState, signals: SocialSignal
     return v.astype(f32, copy=False)
 
 
-def choice_utilities(rng: np.random.Generator, values: np.ndarray, current: np.ndarray,
-                     move_cost: np.ndarray, incentive: np.ndarray, stay_incentive: np.ndarray | None,
-                     beh: Behaviour) -> np.ndarray:
+def choice_utilities(rng: np.random.Generator, rows: np.ndarray, values: np.ndarray,
+                     current: np.ndarray, move_cost: np.ndarray, incentive: np.ndarray,
+                     stay_incentive: np.ndarray | None, beh: Behaviour) -> np.ndarray:
     """Utilities (m, 3) with taste noise for the reviewing rows; the choice is their argmax.
 
-    values: (m, 3) V of the rows; current: (m,) carrier; move_cost: (m,) yuan one-off;
+    The taste shocks are keyed to (row, carrier), so a subscriber draws the
+    same shocks under any strategy that shares the seed (common random numbers).
+    rows: (m,) the reviewing rows; values: (m, 3) their V; current: (m,) carrier;
+    move_cost: (m,) yuan one-off;
     incentive: (3,) or (m, 3) one-off yuan gained by moving to each carrier;
     stay_incentive: (m,) one-off yuan gained by staying, or None.
     """
@@ -87,17 +90,9 @@ def choice_utilities(rng: np.random.Generator, values: np.ndarray, current: np.n
     horizon = np.float32(beh.planning_horizon_months)
     u = values + (np.broadcast_to(incentive, (m, 3)) / horizon)
     u -= (move_cost / horizon)[:, None]
-    rows = np.arange(m)
-    u[rows, current] = values[rows, current]  # staying is free and earns no bonus
+    at = np.arange(m)
+    u[at, current] = values[at, current]  # staying is free and earns no bonus
     if stay_incentive is not None:
-        u[rows, current] += stay_incentive / horizon
-    u += gumbel(rng, (m, 3), beh.choice_noise)
+        u[at, current] += stay_incentive / horizon
+    u += gumbel(rng, rows, 3, beh.choice_noise)
     return u
-
-
-def choose_carrier(rng: np.random.Generator, values: np.ndarray, current: np.ndarray,
-                   move_cost: np.ndarray, incentive: np.ndarray, beh: Behaviour,
-                   stay_incentive: np.ndarray | None = None) -> np.ndarray:
-    """Logit choice for the reviewing rows; returns the chosen carrier of each row."""
-    u = choice_utilities(rng, values, current, move_cost, incentive, stay_incentive, beh)
-    return u.argmax(axis=1).astype(np.int8)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.behaviour.market import MarketState
-from sim.draws import events, thin
+from sim.draws import chance, events, thin
 from sim.population import SegmentTables, Subscribers
 from sim.scenario.schema import Behaviour
 
@@ -73,9 +73,10 @@ def live_experiences(rng: np.random.Generator, subs: Subscribers, tables: Segmen
     complaints = thin(rng, bad, beh.complaint_prob)
     good_p = (market.service_quality[subs.carrier[complaints]]
               + beh.star_service_bonus * subs.stars[complaints])
-    well = rng.random(complaints.size) < good_p
+    well = chance(rng, complaints, good_p)
     recovered = complaints[well]
-    sat[recovered] += beh.complaint_recovery + market.complaint_recovery_extra[subs.carrier[recovered]]
+    extra = market.complaint_recovery_extra[subs.carrier[recovered]]
+    sat[recovered] += np.float32(beh.complaint_recovery) + extra
     sat[complaints[~well]] -= beh.complaint_bad_hit
 
     if market.neglect.any():

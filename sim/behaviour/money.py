@@ -22,9 +22,12 @@ def list_bills(subs: Subscribers, market: MarketState,
     return market.list_price(subs.carrier[rows], subs.segment[rows]) * subs.spend_factor[rows]
 
 
-def discount_factor(subs: Subscribers, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+def discount_factor(subs: Subscribers,
+                    rows: np.ndarray | slice = slice(None)) -> np.ndarray | np.float32:
     """1 - the running personal discount (retention and renewal offers), per row."""
     running = subs.discount_left[rows] > 0
+    if not running.any():
+        return np.float32(1.0)
     return 1.0 - np.where(running, subs.discount[rows], 0).astype(np.float32) / np.float32(100)
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from sim.behaviour.choice import staying_value
 from sim.behaviour.market import MarketState
 from sim.behaviour.satisfaction import satisfaction_target
-from sim.draws import events, gumbel
+from sim.draws import chance, events, gumbel
 from sim.population import SegmentTables, Subscribers
 from sim.scenario.schema import Behaviour
 
@@ -51,13 +51,13 @@ def start_with_carrier(rng: np.random.Generator, subs: Subscribers, tables: Segm
     subs.carrier[rows] = carrier
     subs.tenure[rows] = 0
     seg = subs.segment[rows]
-    on_contract = rng.random(rows.size) < tables.contract_share[seg]
+    on_contract = chance(rng, rows, tables.contract_share[seg])
     months = np.where(on_contract, market.contract_months[carrier], 0)
-    subsidised = rng.random(rows.size) < market.subsidy_take_up[carrier]
+    subsidised = chance(rng, rows, market.subsidy_take_up[carrier])
     months = np.where(subsidised, np.maximum(months, market.subsidy_contract_months[carrier]),
                       months)
     subs.contract_left[rows] = months
-    subs.has_bundle[rows] = rng.random(rows.size) < tables.bundle_share[seg]
+    subs.has_bundle[rows] = chance(rng, rows, tables.bundle_share[seg])
     subs.suspensions[rows] = 0
     subs.in_arrears[rows] = False
     subs.stars[rows] = 0
@@ -104,6 +104,6 @@ def replace_leavers(rng: np.random.Generator, subs: Subscribers, tables: Segment
     v = values[rows].copy()
     own = subs.carrier[rows]
     v[np.arange(rows.size), own] -= staying_value(subs, market, beh, rows)
-    chosen = (v + gumbel(rng, v.shape, beh.choice_noise)).argmax(axis=1).astype(np.int8)
+    chosen = (v + gumbel(rng, rows, 3, beh.choice_noise)).argmax(axis=1).astype(np.int8)
     flows.joins += np.bincount(chosen, minlength=3)
     flows.subsidised += start_with_carrier(rng, subs, tables, market, beh, rows, chosen)

@@ -22,8 +22,14 @@ import numpy as np
 from sim.behaviour.market import MarketState
 from sim.behaviour.money import list_bills
 from sim.draws import events, thin
-from sim.levers import (BundleOffer, ChurnEarlyWarning, HandsetSubsidy, RenewalOffer,
-                        RetentionOffer, TargetedPoaching)
+from sim.levers import (
+    BundleOffer,
+    ChurnEarlyWarning,
+    HandsetSubsidy,
+    RenewalOffer,
+    RetentionOffer,
+    TargetedPoaching,
+)
 from sim.levers.base import Action
 from sim.population import Subscribers
 

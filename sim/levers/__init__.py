@@ -15,8 +15,13 @@ from sim.levers.network import NetworkQualityChange
 from sim.levers.parity import ExistingCustomerParity
 from sim.levers.price import PriceChange, SegmentPlan
 from sim.levers.retention import ChurnEarlyWarning, LoyaltyRewards, RenewalOffer, RetentionOffer
-from sim.levers.service import (AiHumanSupport, ComplaintDeadline, ComplaintFollowUp,
-                                FirstContactResolution, ServiceQualityChange)
+from sim.levers.service import (
+                                AiHumanSupport,
+                                ComplaintDeadline,
+                                ComplaintFollowUp,
+                                FirstContactResolution,
+                                ServiceQualityChange,
+)
 from sim.levers.transparency import TransparencyChange
 
 LEVERS: tuple[type[Action], ...] = (

@@ -133,7 +133,7 @@ class Action(Strict):
 
     @property
     def kind(self) -> str:
-        return getattr(self, "lever")
+        return self.lever
 
     @property
     def name(self) -> str:

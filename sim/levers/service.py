@@ -29,7 +29,7 @@ class _ServiceLever(Action):
         description="Running cost per real subscriber of the carrier.")
 
     def gain(self) -> float:
-        return getattr(self, "delta")
+        return self.delta
 
     def apply(self, offer: Offer, months_active: int) -> None:
         offer.service_quality += self.gain()

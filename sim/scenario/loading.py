@@ -6,6 +6,7 @@ to the field; nothing here ever shows a traceback to the user.
 
 from __future__ import annotations
 
+import copy
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import Any, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.scenario.schema import CARRIERS, Scenario
+from sim.scenario.params import CARRIERS
+from sim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -24,8 +26,10 @@ class Problem:
     path: str
     message: str
     line: int | None = None
+    source: str | None = None  # the file the line is in, when not the scenario itself
 
     def render(self, source: str | None) -> str:
+        source = self.source or source
         where = f"  ({source}:{self.line})" if source and self.line is not None else ""
         head = f"{self.path}: " if self.path else ""
         return f"{head}{self.message}{where}"
@@ -137,26 +141,143 @@ def set_path(data: Any, keys: list[str], value: Any) -> None:
         raise TypeError(f"'{keys[-2] if len(keys) > 1 else last}' is not a mapping")
 
 
+# ---------------------------------------------------------------- named strategies
+
+STRATEGY_KEYS = ("name", "description", "actions")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an action expanded from a strategy file came from (for error lines)."""
+
+    source: str
+    lines: dict
+    prefix: tuple[str, ...]
+
+
+def strategy_dirs(scenario_path: Path | None) -> list[Path]:
+    """Where strategy names are looked up: next to the scenario, then ./scenarios/strategies."""
+    dirs = [scenario_path.parent / "strategies"] if scenario_path is not None else []
+    dirs.append(Path("scenarios") / "strategies")
+    return dirs
+
+
+def available_strategies(dirs: list[Path]) -> list[str]:
+    """Names of the strategy files in `dirs`."""
+    return sorted({p.stem for d in dirs if d.is_dir() for p in d.glob("*.yaml")})
+
+
+def find_strategy(name: str, dirs: list[Path]) -> Path:
+    """The file for a strategy name or path, or a ScenarioError listing the known names."""
+    if name.endswith((".yaml", ".yml")) or "/" in name:
+        if Path(name).is_file():
+            return Path(name)
+    else:
+        for d in dirs:
+            if (d / f"{name}.yaml").is_file():
+                return d / f"{name}.yaml"
+    known = available_strategies(dirs)
+    hint = difflib.get_close_matches(name, known, n=1)
+    fix = f"did you mean {hint[0]!r}?" if hint else (
+        f"use one of {', '.join(known)}" if known else "give a path to a strategy .yaml file")
+    raise ScenarioError([Problem("", f"unknown strategy {name!r}; {fix}")])
+
+
+def read_strategy(path: Path) -> tuple[list, dict, str]:
+    """Read a strategy file: (actions, line map, source). Checks its outer shape only."""
+    data, lines = read_yaml(path)
+    problems = [Problem(k, f"unknown key {k!r}; a strategy file has {', '.join(STRATEGY_KEYS)}",
+                        lines.get((k,))) for k in data if k not in STRATEGY_KEYS]
+    actions = data.get("actions", [])
+    if actions is None:
+        actions = []
+    if not isinstance(actions, list):
+        problems.append(Problem("actions", "must be a list of actions (use [] for none)",
+                                lines.get(("actions",))))
+    if problems:
+        raise ScenarioError(problems, str(path))
+    return actions, lines, str(path)
+
+
+def expand_strategies(data: dict[str, Any], dirs: list[Path], lines: dict | None = None,
+                      source: str | None = None) -> dict[tuple[str, ...], Origin]:
+    """Replace strategy names in `data['strategies']` by their actions, in place.
+
+    `strategies.mobile: name` or a list mixing names and inline actions. Returns, for
+    each expanded action, the file and lines it came from.
+    """
+    origins: dict[tuple[str, ...], Origin] = {}
+    strategies = data.get("strategies")
+    if not isinstance(strategies, dict):
+        return origins
+    for carrier, spec in strategies.items():
+        items = [spec] if isinstance(spec, str) else spec
+        if not isinstance(items, list):
+            continue
+        expanded: list = []
+        for item in items:
+            if not isinstance(item, str):
+                expanded.append(item)
+                continue
+            try:
+                found = find_strategy(item, dirs)
+            except ScenarioError as exc:
+                where = ("strategies", str(carrier))
+                raise ScenarioError([Problem(".".join(where), exc.problems[0].message,
+                                             _line(lines or {}, where))], source) from None
+            actions, file_lines, file_source = read_strategy(found)
+            for j, action in enumerate(actions):
+                origins[("strategies", str(carrier), str(len(expanded)))] = Origin(
+                    file_source, file_lines, ("actions", str(j)))
+                expanded.append(copy.deepcopy(action))
+        strategies[carrier] = expanded
+    return origins
+
+
 # ---------------------------------------------------------------- validation
 
 def validate_data(data: dict[str, Any], lines: dict | None = None,
-                  source: str | None = None) -> Scenario:
+                  source: str | None = None,
+                  origins: dict[tuple[str, ...], Origin] | None = None) -> Scenario:
     """Validate a scenario mapping or raise a ScenarioError listing every problem."""
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         problems = [p for err in exc.errors() for p in _explain(err, data, lines or {})]
+        problems = [_relocate(p, origins or {}) for p in problems]
         raise ScenarioError(problems, source) from None
 
 
-def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
-    """Load and validate a scenario file (the Python API behind `mnp run`/`validate`)."""
+def _relocate(problem: Problem, origins: dict[tuple[str, ...], Origin]) -> Problem:
+    """Point a problem in an expanded action at its line in the strategy file."""
+    key = tuple(problem.path.split("."))
+    origin = origins.get(key[:3])
+    if origin is None:
+        return problem
+    line = _line(origin.lines, origin.prefix + key[3:])
+    return Problem(problem.path, problem.message, line, origin.source)
+
+
+def load_scenario(path: str | Path, overrides: list[str] | None = None,
+                  strategies: dict[str, str] | None = None) -> Scenario:
+    """Load and validate a scenario file (the Python API behind `mnp run`/`validate`).
+
+    `strategies` replaces carriers' strategies by named ones, e.g. {"mobile": "price_cut"}.
+    """
     path = Path(path)
     data, lines = read_yaml(path)
     problems = apply_overrides(data, list(overrides or []))
     if problems:
         raise ScenarioError(problems, str(path))
-    return validate_data(data, lines, str(path))
+    for carrier, name in (strategies or {}).items():
+        if carrier not in CARRIERS:
+            raise ScenarioError([Problem("", f"unknown carrier {carrier!r}; carriers are "
+                                             f"{', '.join(CARRIERS)}")], str(path))
+        if not isinstance(data.get("strategies"), dict):
+            data["strategies"] = {}
+        data["strategies"][carrier] = name
+    origins = expand_strategies(data, strategy_dirs(path), lines, str(path))
+    return validate_data(data, lines, str(path), origins)
 
 
 def _explain(err: dict, data: dict, lines: dict) -> list[Problem]:

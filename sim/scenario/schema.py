@@ -14,8 +14,17 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from sim.levers import AnyAction
-from sim.scenario.params import (ASSUMPTION, CARRIER_NAMES, CARRIERS, DATA, SEED, Month, Strict,
-                                 month_index, month_label, param)
+from sim.scenario.params import (
+    ASSUMPTION,
+    CARRIERS,
+    DATA,
+    SEED,
+    Month,
+    Strict,
+    month_index,
+    month_label,
+    param,
+)
 
 SHARE_TOLERANCE = 1e-6
 
