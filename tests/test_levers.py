@@ -174,10 +174,10 @@ def test_loyalty_rewards_raise_the_loyalty_switching_cost(baseline):
 
 def test_complaint_deadline_gain_follows_the_promised_days():
     lever = ComplaintDeadline(lever="complaint_deadline", start="2019-01", promised_days=15)
-    assert lever.gain() == pytest.approx(0.004 * 15)
+    assert lever.gain() == pytest.approx(0.003 * 15)
     res = runs({"mobile": act("complaint_deadline", promised_days=15)}, seeds=(1,))[0]
     ts = res.timeseries.query("carrier == 'mobile'")
-    assert ts.query("month >= '2019-07'")["service_quality"].iloc[0] == pytest.approx(0.55 + 0.06)
+    assert ts.query("month >= '2019-07'")["service_quality"].iloc[0] == pytest.approx(0.55 + 0.045)
     assert ts.query("month < '2019-07'")["service_quality"].iloc[0] == pytest.approx(0.55)
 
 

@@ -85,6 +85,9 @@ def plot_bands(cmp: Comparison, bands: pd.DataFrame, path: Path) -> None:
         ax.plot(x, rows["mean"] / 1e6, color=colours[name], label=name)
         ax.fill_between(x, rows["p05"] / 1e6, rows["p95"] / 1e6, color=colours[name], alpha=0.15)
     ax.axhline(0, color="black", lw=0.6)
+    mnp = next(iter(cmp.scenarios.values())).policy.mnp_start
+    if mnp and mnp >= cmp.months[0]:
+        ax.axvline(pd.to_datetime(mnp + "-01"), color="grey", ls="--", lw=1, label="MNP opens")
     ax.set(xlabel="month", ylabel="cumulative net porting (millions)",
            title=f"{carrier_label(cmp.carrier)}: cumulative net porting by strategy "
                  f"(mean, {SPREAD[0]}–{SPREAD[1]}% band over {cmp.replicates} replicates)")
@@ -113,18 +116,20 @@ def plot_differences(cmp: Comparison, table: pd.DataFrame, path: Path) -> None:
 
 def plot_cost_vs_gain(cmp: Comparison, table: pd.DataFrame, path: Path) -> None:
     colours = strategy_colours(cmp.strategies)
+    unit, label = (1e9, "billion yuan") if table["diff_cost"].abs().max() >= 1e10 else (
+        1e6, "million yuan")
     fig, ax = plt.subplots(figsize=(8, 5))
     for row in table.itertuples():
-        ax.errorbar(row.diff_net_porting / 1e6, row.diff_cost / 1e6,
+        ax.errorbar(row.diff_net_porting / 1e6, row.diff_cost / unit,
                     xerr=[[(row.diff_net_porting - row.diff_net_porting_ci_low) / 1e6],
                           [(row.diff_net_porting_ci_high - row.diff_net_porting) / 1e6]],
                     fmt="o", color=colours[row.strategy], capsize=3, label=row.strategy)
-        ax.annotate(row.strategy, (row.diff_net_porting / 1e6, row.diff_cost / 1e6),
+        ax.annotate(row.strategy, (row.diff_net_porting / 1e6, row.diff_cost / unit),
                     xytext=(5, 5), textcoords="offset points", fontsize=8)
     ax.axhline(0, color="black", lw=0.6)
     ax.axvline(0, color="black", lw=0.6)
     ax.set(xlabel=f"extra cumulative net porting vs {cmp.baseline} (millions)",
-           ylabel=f"extra cost vs {cmp.baseline} (million yuan)",
+           ylabel=f"extra lever cost vs {cmp.baseline} ({label})",
            title=f"{carrier_label(cmp.carrier)}: what each strategy costs and gains")
     _save(fig, path)
 

@@ -53,7 +53,7 @@ class FirstContactResolution(_ServiceLever):
     """The first agent a customer reaches owns the problem until it is solved."""
 
     lever: Literal["first_contact_resolution"]
-    delta: float = param(0.08, unit="probability", source=SEED["001"] + "; " + ASSUMPTION,
+    delta: float = param(0.05, unit="probability", source=SEED["001"] + "; " + ASSUMPTION,
                          ge=0, le=1, description="Gain in the chance of a good resolution.")
 
 
@@ -64,7 +64,7 @@ class ComplaintDeadline(_ServiceLever):
     promised_days: int = param(15, unit="days", source=SEED["000"], ge=1, le=60,
                                description="Longest time to an answer.")
     gain_per_day: float = param(
-        0.004, unit="probability per day saved", source=ASSUMPTION, ge=0, le=0.1,
+        0.003, unit="probability per day saved", source=ASSUMPTION, ge=0, le=0.1,
         description="Resolution gain per day saved against a 30-day status quo.")
 
     def gain(self) -> float:
@@ -75,7 +75,7 @@ class ComplaintFollowUp(_ServiceLever):
     """Call back after a complaint, and compensate: better resolution and a bigger recovery."""
 
     lever: Literal["complaint_follow_up"]
-    delta: float = param(0.05, unit="probability", source=SEED["001"] + "; " + ASSUMPTION,
+    delta: float = param(0.03, unit="probability", source=SEED["001"] + "; " + ASSUMPTION,
                          ge=0, le=1, description="Gain in the chance of a good resolution.")
     compensation: float = param(20.0, unit="yuan/complaint", source=SEED["001"] + "; "
                                 + ASSUMPTION, ge=0, description="Paid per complaint.")
@@ -95,5 +95,5 @@ class AiHumanSupport(_ServiceLever):
     """An AI assistant that answers at once, with a human behind it for hard cases."""
 
     lever: Literal["ai_human_support"]
-    delta: float = param(0.06, unit="probability", source=SEED["001"] + "; " + ASSUMPTION,
+    delta: float = param(0.04, unit="probability", source=SEED["001"] + "; " + ASSUMPTION,
                          ge=0, le=1, description="Gain in the chance of a good resolution.")
