@@ -23,9 +23,7 @@ from sim.behaviour.market import MarketState
 from sim.behaviour.money import list_bills
 from sim.draws import events, thin
 from sim.levers import (
-    BundleOffer,
     ChurnEarlyWarning,
-    HandsetSubsidy,
     RenewalOffer,
     RetentionOffer,
     TargetedPoaching,
@@ -202,28 +200,27 @@ def settle_parity_claims(rows: np.ndarray, start_carrier: np.ndarray, moved: np.
             tally.add(c, taken=int((start_carrier[stayed] == c.carrier).sum()))
 
 
-def count_subsidised(subsidies: list[Campaign], subsidised: np.ndarray, tally: Tally) -> None:
-    """Contracts signed with a handset subsidy, booked on each carrier's first subsidy action."""
+def _book_on_first(campaigns: list[Campaign], taken: np.ndarray, tally: Tally) -> None:
+    """Per-carrier counts a carrier-wide lever produced, booked on its first such action."""
     seen: set[int] = set()
-    for c in subsidies:
-        assert isinstance(c.action, HandsetSubsidy)
+    for c in campaigns:
         if c.carrier not in seen:
-            tally.add(c, taken=int(subsidised[c.carrier]))
+            tally.add(c, taken=int(taken[c.carrier]))
             seen.add(c.carrier)
+
+
+def count_subsidised(subsidies: list[Campaign], subsidised: np.ndarray, tally: Tally) -> None:
+    """Contracts signed with a handset subsidy (`HandsetSubsidy` campaigns)."""
+    _book_on_first(subsidies, subsidised, tally)
 
 
 def sell_bundles(rng: np.random.Generator, subs: Subscribers, market: MarketState,
                  bundles: list[Campaign], tally: Tally) -> None:
-    """Each month a share of subscribers without a bundle at a selling carrier take one."""
+    """Each month a share of subscribers without a bundle at a selling carrier take one
+    (`BundleOffer` campaigns)."""
     if not market.bundle_take_up.any():
         return
     buyers = events(rng, market.bundle_take_up[subs.carrier])
     buyers = buyers[~subs.has_bundle[buyers]]
     subs.has_bundle[buyers] = True
-    sold = np.bincount(subs.carrier[buyers], minlength=3)
-    seen: set[int] = set()
-    for c in bundles:
-        assert isinstance(c.action, BundleOffer)
-        if c.carrier not in seen:
-            tally.add(c, taken=int(sold[c.carrier]))
-            seen.add(c.carrier)
+    _book_on_first(bundles, np.bincount(subs.carrier[buyers], minlength=3), tally)
