@@ -209,6 +209,79 @@ def compare(
 
 
 @app.command()
+def sweep(
+    study: Annotated[Path, typer.Argument(help="Study YAML file (experiments/*.yaml).")],
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Output folder (default: out/<study name>).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Local worker processes (default: all cores).", min=1)] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")] = None,
+    scheduler_file: Annotated[str | None, typer.Option(
+        help="Scheduler file written by `dask scheduler --scheduler-file`.")] = None,
+    resume: Annotated[bool, typer.Option(help="Finish an interrupted sweep in --out.")] = False,
+    force: Annotated[bool, typer.Option(help="Start over in a non-empty --out.")] = False,
+    batch_size: Annotated[int | None, typer.Option(
+        help="Runs per task (default: about 4 tasks per worker).", min=1)] = None,
+) -> None:
+    """Run a parameter sweep on Dask (a local cluster, or an existing one); resumable."""
+    import os
+
+    from sim.sweep import load_study, run_study
+
+    try:
+        spec = load_study(study)[0]
+    except ScenarioError as exc:
+        fail(exc.render())
+    target = out_dir or Path("out") / spec.name
+    report: list = []
+    with Progress(TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total} runs"),
+                  TextColumn("[red]{task.fields[failed]} failed"), TimeRemainingColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task(spec.name, total=None, failed=0)
+
+        def on_progress(done: int, total: int, failed: int) -> None:
+            progress.update(task, completed=done, total=total, failed=failed)
+
+        try:
+            runs = run_study(study, target, workers=workers or os.cpu_count() or 1,
+                             scheduler=scheduler, scheduler_file=scheduler_file, resume=resume,
+                             force=force, batch_size=batch_size, on_progress=on_progress,
+                             report=report)
+        except (ScenarioError, OutputError) as exc:
+            fail(exc.render() if isinstance(exc, ScenarioError) else str(exc))
+    r = report[0]
+    out.print(f"[bold]{spec.name}[/]: {r.total} runs ({r.ran} now, {r.skipped} already done), "
+              f"{len(r.failed)} failed; {r.wall_seconds:.1f} s on {r.workers} worker(s), "
+              f"{r.tasks} tasks, about {r.overhead_per_task:.2f} s overhead per task.")
+    for row in r.failed.head(20).itertuples():
+        out.print(f"  run {row.run_id} failed: {row.error}", highlight=False)
+    if len(runs) == r.total:
+        out.print(f"Wrote {target}/runs.parquet (then: mnp analyze {target})")
+
+
+@app.command()
+def analyze(
+    sweep_dir: Annotated[Path, typer.Argument(help="Folder written by `mnp sweep`.")],
+) -> None:
+    """Sensitivity indices, scenario discovery, tables and plots for a finished sweep."""
+    from sim.sweep.analysis import AnalysisError, analyse
+
+    try:
+        result = analyse(sweep_dir)
+    except AnalysisError as exc:
+        fail(str(exc))
+    for note in result.notes:
+        out.print(note, highlight=False)
+    for name, table in result.tables.items():
+        out.print(f"[bold]{name}[/]")
+        out.print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"),
+                  highlight=False)
+    out.print(f"Wrote {sweep_dir}/analysis/ (open report.html)")
+
+
+@app.command()
 def validate(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file to check.")],
     overrides: OverrideOpt = None,

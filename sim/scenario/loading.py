@@ -240,10 +240,17 @@ def validate_data(data: dict[str, Any], lines: dict | None = None,
                   source: str | None = None,
                   origins: dict[tuple[str, ...], Origin] | None = None) -> Scenario:
     """Validate a scenario mapping or raise a ScenarioError listing every problem."""
+    return validate_model(Scenario, data, lines, source, origins)
+
+
+def validate_model(model: type[BaseModel], data: dict[str, Any], lines: dict | None = None,
+                   source: str | None = None,
+                   origins: dict[tuple[str, ...], Origin] | None = None) -> Any:
+    """Validate `data` as `model` (a scenario, a study...), explaining every problem."""
     try:
-        return Scenario.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        problems = [p for err in exc.errors() for p in _explain(err, data, lines or {})]
+        problems = [p for err in exc.errors() for p in _explain(err, data, lines or {}, model)]
         problems = [_relocate(p, origins or {}) for p in problems]
         raise ScenarioError(problems, source) from None
 
@@ -280,7 +287,7 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None,
     return validate_data(data, lines, str(path), origins)
 
 
-def _explain(err: dict, data: dict, lines: dict) -> list[Problem]:
+def _explain(err: dict, data: dict, lines: dict, root: type[BaseModel]) -> list[Problem]:
     loc = _strip_tags(err["loc"], data)
     path = ".".join(str(p) for p in loc)
     kind = err["type"]
@@ -292,7 +299,7 @@ def _explain(err: dict, data: dict, lines: dict) -> list[Problem]:
             sub, _, msg = part.partition(": ")
             out.append(Problem(sub, msg or part, _line(lines, tuple(sub.split(".")))))
         return out
-    message = _message(kind, err, ctx, loc, data)
+    message = _message(kind, err, ctx, loc, data, root)
     return [Problem(path, message, _line(lines, tuple(str(p) for p in loc)))]
 
 
@@ -321,9 +328,10 @@ def _strip_tags(loc: tuple, data: Any) -> tuple:
     return tuple(out)
 
 
-def _message(kind: str, err: dict, ctx: dict, loc: tuple, data: dict) -> str:
+def _message(kind: str, err: dict, ctx: dict, loc: tuple, data: dict,
+             root: type[BaseModel]) -> str:
     if kind == "extra_forbidden":
-        return _unknown_key(loc, data)
+        return _unknown_key(loc, data, root)
     if kind == "missing":
         return "required but missing; add it (see docs/scenario-reference.md)"
     if kind == "greater_than":
@@ -355,12 +363,12 @@ def _message(kind: str, err: dict, ctx: dict, loc: tuple, data: dict) -> str:
     return err["msg"]
 
 
-def _unknown_key(loc: tuple, data: dict) -> str:
+def _unknown_key(loc: tuple, data: dict, root: type[BaseModel]) -> str:
     key = str(loc[-1])
     parent = loc[:-1]
     if parent in (("carriers",), ("strategies",)):
         return f"unknown carrier {key!r}; carriers are {', '.join(CARRIERS)}"
-    allowed = _allowed_keys(parent, data)
+    allowed = _allowed_keys(parent, data, root)
     hint = difflib.get_close_matches(key, allowed, n=1)
     if hint:
         return f"unknown key {key!r}; did you mean {hint[0]!r}?"
@@ -369,9 +377,9 @@ def _unknown_key(loc: tuple, data: dict) -> str:
     return f"unknown key {key!r}; remove it"
 
 
-def _allowed_keys(loc: tuple, data: Any) -> list[str]:
+def _allowed_keys(loc: tuple, data: Any, root: type[BaseModel] = Scenario) -> list[str]:
     """Field names of the schema block at `loc` (walks models, dicts, lists, unions)."""
-    model: Any = Scenario
+    model: Any = root
     node = data
     for part in loc:
         model = _unwrap(model, node)

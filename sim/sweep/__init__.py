@@ -1,0 +1,12 @@
+"""Parameter sweeps and sensitivity analysis, on Dask.
+
+`study` reads and checks study files, `design` draws the design points (grid,
+LHS, and SALib's Sobol and Morris designs) and the run seeds, `metrics` reads a
+run's outputs, `execution` runs the study resumably on a Dask cluster, and
+`analysis` computes sensitivity indices, discovery boxes, tables and plots.
+"""
+
+from sim.sweep.execution import run_study
+from sim.sweep.study import Study, load_study
+
+__all__ = ["Study", "load_study", "run_study"]

@@ -1,0 +1,280 @@
+"""Run a study on Dask: a local cluster by default, an existing cluster when given.
+
+Work goes through the standard `concurrent.futures.Executor` interface that a Dask
+`Client` offers (`client.get_executor()`), so the same code serves a laptop's
+`LocalCluster` of processes and a cluster reached by address or scheduler file.
+
+Resumable by construction:
+  OUT/manifest.json        study and scenario fingerprints, sampler, seeds, times
+  OUT/design.parquet       every planned run (id, point, replicate, seed, values),
+                           written before any run starts
+  OUT/parts/part-N.parquet the finished runs of one task, each written to a
+                           dot-prefixed temporary file and renamed into place
+  OUT/runs.parquet         all runs, merged when every run is done
+Killing a sweep loses at most the tasks in flight; `resume` reads the ids already
+in the parts and runs only the rest. A worker that dies costs no result: Dask
+reschedules its task. A run that raises is recorded with its error.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import copy
+import json
+import logging
+import math
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim import __version__
+from sim.outputs import OutputError, write_json
+from sim.scenario.loading import ScenarioError, set_path
+from sim.sweep.design import expected_points, plan_runs
+from sim.sweep.metrics import metric_value
+from sim.sweep.study import Metric, Study, fingerprint, load_study
+
+TASK_TARGET = 4  # aim for this many tasks per worker: progress and balance vs overhead
+
+
+@dataclass
+class SweepPaths:
+    """Where a sweep keeps its files."""
+
+    out: Path
+
+    @property
+    def manifest(self) -> Path:
+        return self.out / "manifest.json"
+
+    @property
+    def design(self) -> Path:
+        return self.out / "design.parquet"
+
+    @property
+    def parts(self) -> Path:
+        return self.out / "parts"
+
+    @property
+    def runs(self) -> Path:
+        return self.out / "runs.parquet"
+
+    def part_files(self) -> list[Path]:
+        return sorted(self.parts.glob("part-*.parquet")) if self.parts.is_dir() else []
+
+
+# ---------------------------------------------------------------- one batch (on a worker)
+
+def run_batch(base: dict[str, Any], metrics: list[dict], runs: list[dict],
+              paths: list[str]) -> pd.DataFrame:
+    """Run a batch of planned runs; every run gives a row, failed ones with their error."""
+    from sim.runner import run
+    from sim.scenario.schema import Scenario
+
+    specs = [Metric.model_validate(m) for m in metrics]
+    rows = []
+    for planned in runs:
+        row = dict(planned)
+        t0 = time.perf_counter()
+        try:
+            data = copy.deepcopy(base)
+            for path in paths:
+                set_path(data, path.split("."), planned[path])
+            scenario = Scenario.model_validate(data)
+            ts = run(scenario, seed=int(planned["seed"])).timeseries
+            row.update({m.name: metric_value(ts, m) for m in specs})
+            row.update(status="ok", error="")
+        except Exception as exc:  # a failed run is data, not a crash: record and go on
+            message = str(exc).splitlines()[0] if str(exc) else ""
+            row.update({m.name: float("nan") for m in specs})
+            row.update(status="error", error=f"{type(exc).__name__}: {message}"[:500])
+        row["wall_seconds"] = time.perf_counter() - t0
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- files
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write to a dot-prefixed temporary file beside `path`, then rename into place."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def done_ids(paths: SweepPaths) -> set[int]:
+    """Run ids already in finished part files (temporary files are ignored)."""
+    ids: set[int] = set()
+    for part in paths.part_files():
+        ids.update(pd.read_parquet(part, columns=["run_id"])["run_id"].tolist())
+    return ids
+
+
+def read_runs(paths: SweepPaths) -> pd.DataFrame:
+    """All finished runs, one row each, in run-id order."""
+    parts = [pd.read_parquet(p) for p in paths.part_files()]
+    if not parts:
+        return pd.DataFrame()
+    runs = pd.concat(parts, ignore_index=True).drop_duplicates("run_id", keep="first")
+    return runs.sort_values("run_id").reset_index(drop=True)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------- the executor
+
+@contextmanager
+def dask_executor(workers: int, scheduler: str | None = None,
+                  scheduler_file: str | None = None) -> Iterator[tuple[cf.Executor, int]]:
+    """A Dask-backed concurrent.futures executor and the number of workers behind it."""
+    from distributed import Client, LocalCluster
+
+    cluster = None
+    if scheduler or scheduler_file:
+        client = Client(scheduler, timeout="20s") if scheduler else Client(
+            scheduler_file=scheduler_file, timeout="20s")
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(cluster)
+    try:
+        n = len(client.scheduler_info().get("workers", {})) or workers
+        yield client.get_executor(pure=False), n
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# ---------------------------------------------------------------- the sweep
+
+@dataclass
+class SweepReport:
+    """What a sweep did: counts, times, and the failed runs."""
+
+    total: int
+    ran: int
+    skipped: int
+    failed: pd.DataFrame
+    wall_seconds: float
+    workers: int
+    tasks: int
+    overhead_per_task: float
+
+
+def _prepare(paths: SweepPaths, study: Study, study_hash: str, base_hash: str,
+             resume: bool, force: bool) -> None:
+    out = paths.out
+    if resume:
+        if not paths.manifest.is_file():
+            raise OutputError(f"--resume: {out} holds no sweep (no manifest.json); "
+                              "run without --resume first")
+        manifest = json.loads(paths.manifest.read_text())
+        if (manifest.get("study_hash"), manifest.get("scenario_hash")) != (study_hash, base_hash):
+            raise OutputError(f"--resume: the study or its scenario changed since the sweep in "
+                              f"{out} started; use a new --out, or --force to start over")
+        for stray in paths.parts.glob(".part-*.tmp"):
+            stray.unlink()  # a write killed before its rename
+        return
+    if out.exists() and any(out.iterdir()):
+        if not force:
+            raise OutputError(f"--out {out} already holds files; add --resume to finish that "
+                              "sweep, --force to start over, or choose another folder")
+        for item in (paths.manifest, paths.design, paths.runs):
+            item.unlink(missing_ok=True)
+        shutil.rmtree(paths.parts, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def run_study(study_path: str | Path, out: str | Path, workers: int = 2,
+              scheduler: str | None = None, scheduler_file: str | None = None,
+              resume: bool = False, force: bool = False, batch_size: int | None = None,
+              on_progress: Callable[[int, int, int], None] | None = None,
+              report: list | None = None) -> pd.DataFrame:
+    """Run (or finish) a study; returns one row per run (parameters, seed, metrics, status).
+
+    on_progress(done, total, failed) is called as tasks finish. If `report` is a list,
+    a SweepReport is appended to it.
+    """
+    t0 = time.perf_counter()
+    study_path = Path(study_path)
+    study, _, base = load_study(study_path)
+    study_hash, base_hash = fingerprint(study.model_dump(mode="json")), fingerprint(base)
+    paths = SweepPaths(Path(out))
+    _prepare(paths, study, study_hash, base_hash, resume, force)
+
+    integer_paths = {p for p in study.names if isinstance(_get(base, p), int)
+                     and not isinstance(_get(base, p), bool)}
+    design = plan_runs(study, integer_paths)
+    if not resume:
+        _write_parquet(design, paths.design)
+        write_json(paths.manifest, {
+            "study": study.name, "study_file": str(study_path), "study_hash": study_hash,
+            "scenario_hash": base_hash, "version": __version__, "sampler": study.sampler,
+            "points": expected_points(study), "replicates": study.replicates,
+            "runs": len(design), "study_seed": study.seed, "seeds": "SeedSequence([seed, "
+            "replicate]) per replicate, common to every design point",
+            "parameters": study.names, "metrics": [m.name for m in study.metrics],
+            "study_spec": study.model_dump(mode="json"), "started": _now(), "status": "running",
+        })
+    paths.parts.mkdir(exist_ok=True)
+    already = done_ids(paths)
+    todo = design[~design["run_id"].isin(already)]
+    metrics = [m.model_dump(mode="json") for m in study.metrics]
+    ran = failed = 0
+    tasks = 0
+    run_seconds = 0.0
+    if len(todo):
+        with dask_executor(workers, scheduler, scheduler_file) as (executor, n_workers):
+            size = batch_size or max(1, min(50, math.ceil(len(todo) / (n_workers * TASK_TARGET))))
+            batches = [todo.iloc[i:i + size] for i in range(0, len(todo), size)]
+            next_part = 1 + max([int(p.stem.split("-")[1]) for p in paths.part_files()] or [0])
+            futures = [executor.submit(run_batch, base, metrics, b.to_dict("records"),
+                                       study.names) for b in batches]
+            tasks = len(futures)
+            for future in cf.as_completed(futures):
+                frame = future.result()
+                _write_parquet(frame, paths.parts / f"part-{next_part:05d}.parquet")
+                next_part += 1
+                ran += len(frame)
+                failed += int((frame["status"] != "ok").sum())
+                run_seconds += float(frame["wall_seconds"].sum())
+                if on_progress:
+                    on_progress(len(already) + ran, len(design), failed)
+    else:
+        n_workers = workers
+    runs = read_runs(paths)
+    complete = len(runs) == len(design)
+    if complete:
+        _write_parquet(runs, paths.runs)
+    wall = time.perf_counter() - t0
+    manifest = json.loads(paths.manifest.read_text())
+    manifest.update(status="complete" if complete else "incomplete", finished=_now(),
+                    failed_runs=int((runs.get("status", pd.Series(dtype=str)) != "ok").sum()))
+    write_json(paths.manifest, manifest)
+    if report is not None:
+        overhead = max(wall * n_workers - run_seconds, 0.0) / tasks if tasks else 0.0
+        report.append(SweepReport(len(design), ran, len(already),
+                                  runs[runs["status"] != "ok"] if len(runs) else runs,
+                                  wall, n_workers, tasks, overhead))
+    return runs
+
+
+def _get(data: Any, path: str) -> Any:
+    for key in path.split("."):
+        data = data[int(key)] if isinstance(data, list) else data[key]
+    return data
+
+
+__all__ = ["ScenarioError", "SweepPaths", "SweepReport", "dask_executor", "read_runs",
+           "run_batch", "run_study"]
