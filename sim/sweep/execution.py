@@ -93,12 +93,21 @@ def run_batch(base: dict[str, Any], metrics: list[dict], runs: list[dict],
             row.update({m.name: metric_value(ts, m) for m in specs})
             row.update(status="ok", error="")
         except Exception as exc:  # a failed run is data, not a crash: record and go on
-            message = str(exc).splitlines()[0] if str(exc) else ""
+            message = _describe(exc)
             row.update({m.name: float("nan") for m in specs})
             row.update(status="error", error=f"{type(exc).__name__}: {message}"[:500])
         row["wall_seconds"] = time.perf_counter() - t0
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _describe(exc: Exception) -> str:
+    """One line saying what went wrong, with the scenario path for validation errors."""
+    from pydantic import ValidationError
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                         for e in exc.errors())
+    return str(exc).splitlines()[0] if str(exc) else ""
 
 
 # ---------------------------------------------------------------- files
@@ -145,7 +154,8 @@ def dask_executor(workers: int, scheduler: str | None = None,
             scheduler_file=scheduler_file, timeout="20s")
     else:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+                               dashboard_address=None, scheduler_kwargs={"dashboard": False},
+                               silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
         n = len(client.scheduler_info().get("workers", {})) or workers

@@ -15,8 +15,16 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from sim.scenario.loading import (Problem, ScenarioError, apply_overrides, expand_strategies,
-                                  read_yaml, strategy_dirs, validate_data, validate_model)
+from sim.scenario.loading import (
+    Problem,
+    ScenarioError,
+    apply_overrides,
+    expand_strategies,
+    read_yaml,
+    strategy_dirs,
+    validate_data,
+    validate_model,
+)
 from sim.scenario.params import CARRIERS, Month, Strict, param
 from sim.scenario.schema import Scenario
 
