@@ -276,8 +276,8 @@ def analyze(
         out.print(note, highlight=False)
     for name, table in result.tables.items():
         out.print(f"[bold]{name}[/]")
-        out.print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"),
-                  highlight=False)
+        Console(width=max(out.width, 160)).print(
+            table.to_string(index=False, float_format=lambda v: f"{v:.4g}"), highlight=False)
     out.print(f"Wrote {sweep_dir}/analysis/ (open report.html)")
 
 
