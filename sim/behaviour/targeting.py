@@ -141,8 +141,9 @@ def early_warning(rng: np.random.Generator, subs: Subscribers, market: MarketSta
         a: ChurnEarlyWarning = c.action  # type: ignore[assignment]
         leaving = (current == c.carrier) & (chosen != c.carrier)
         churners = rows[leaving]
-        others = np.flatnonzero(subs.carrier == c.carrier)
-        others = others[~np.isin(others, churners, assume_unique=True)]
+        staying = subs.carrier == c.carrier
+        staying[churners] = False
+        others = np.flatnonzero(staying)
         hits, false = a.flag(rng, churners, others, rows_per_real)
         pos = np.searchsorted(rows, hits)
         utilities[pos, c.carrier] += offer_value(subs, market, a.offer, hits) / np.float32(horizon)
