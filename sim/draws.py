@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.jit import njit
+
 
 def bernoulli_positions(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
     """Indices in [0, n) where independent Bernoulli(p) trials succeed, ascending."""
@@ -49,17 +51,27 @@ def events(rng: np.random.Generator, p: np.ndarray | float, n: int | None = None
     Cost is proportional to n * max(p), not n. Takes one key from `rng` whatever
     happens, so later draws do not shift when this call's outcome changes.
     """
-    key = draw_key(rng)
-    sub = np.random.default_rng(key)
     if np.isscalar(p):
         assert n is not None, "n is needed with a scalar probability"
-        return bernoulli_positions(sub, n, float(p))
+        return bernoulli_positions(np.random.default_rng(draw_key(rng)), n, float(p))
     p = np.asarray(p)
-    p_max = float(p.max()) if p.size else 0.0
-    cand = bernoulli_positions(sub, p.size, min(p_max, 1.0))
+    return _thinned(draw_key(rng), p.size, float(p.max()) if p.size else 0.0, p.__getitem__)
+
+
+def events_by(rng: np.random.Generator, table: np.ndarray, *codes: np.ndarray) -> np.ndarray:
+    """events(rng, table[codes]) without building the per-row probabilities: they are
+    looked up only for the candidate rows (e.g. a rate per segment, codes = segment)."""
+    def p_of(rows: np.ndarray) -> np.ndarray:
+        return table[tuple(c[rows] for c in codes)]
+    return _thinned(draw_key(rng), codes[0].size, float(table.max()), p_of)
+
+
+def _thinned(key: int, n: int, p_max: float, p_of) -> np.ndarray:
+    """Rows of Bernoulli(p_max) successes, each kept with probability p_of(row) / p_max."""
+    cand = bernoulli_positions(np.random.default_rng(key), n, min(p_max, 1.0))
     if cand.size == 0 or p_max <= 0:
         return cand
-    keep = keyed_uniform(key, cand, 1)[:, 0] * np.float32(p_max) < p[cand]
+    keep = keyed_uniform(key, cand, 1)[:, 0] * np.float32(p_max) < p_of(cand)
     return cand[keep]
 
 
@@ -90,6 +102,19 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 
 
+@njit
+def _keyed(key, rows, width, out):
+    """SplitMix64's finaliser of (key, row * width + column), top 24 bits as a float32."""
+    for k in range(rows.size):
+        for j in range(width):
+            z = np.uint64(rows[k]) * np.uint64(width) + np.uint64(j)
+            z = z * _GOLDEN + key + _GOLDEN
+            z = (z ^ (z >> np.uint64(30))) * _MIX1
+            z = (z ^ (z >> np.uint64(27))) * _MIX2
+            z ^= z >> np.uint64(31)
+            out[k, j] = np.float32(z >> np.uint64(40)) * np.float32(2.0 ** -24)
+
+
 def keyed_uniform(key: int, rows: np.ndarray, width: int) -> np.ndarray:
     """Uniforms (len(rows), width) in [0, 1) that depend only on (key, row, column).
 
@@ -98,14 +123,9 @@ def keyed_uniform(key: int, rows: np.ndarray, width: int) -> np.ndarray:
     when a strategy changes who is drawing: common random numbers per subscriber.
     The key comes from the model's generator; the mixing is SplitMix64's finaliser.
     """
-    with np.errstate(over="ignore"):
-        x = (rows.astype(np.uint64)[:, None] * np.uint64(width)
-             + np.arange(width, dtype=np.uint64)[None, :])
-        z = x * _GOLDEN + np.uint64(key) + _GOLDEN
-        z = (z ^ (z >> np.uint64(30))) * _MIX1
-        z = (z ^ (z >> np.uint64(27))) * _MIX2
-        z ^= z >> np.uint64(31)
-    return (z >> np.uint64(40)).astype(np.float32) * np.float32(2.0 ** -24)
+    out = np.empty((rows.size, width), dtype=np.float32)
+    _keyed(np.uint64(key), np.asarray(rows, dtype=np.int64), width, out)
+    return out
 
 
 def gumbel(rng: np.random.Generator, rows: np.ndarray, width: int, scale: float) -> np.ndarray:

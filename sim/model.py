@@ -21,6 +21,7 @@ import mesa
 import numpy as np
 
 from sim.behaviour import (
+    ageing,
     consideration,
     experiences,
     loyalty,
@@ -30,9 +31,9 @@ from sim.behaviour import (
     social,
     targeting,
 )
+from sim.behaviour.census import Census, take_census
 from sim.behaviour.choice import carrier_values, choice_utilities
 from sim.behaviour.market import MarketState
-from sim.behaviour.stars import star_levels
 from sim.behaviour.switching_cost import PARTS, eligible_to_port, switching_cost
 from sim.carriers import COST_FIELDS, STAT_FIELDS, CarrierAgent
 from sim.levers import (
@@ -51,7 +52,10 @@ from sim.population import create_subscribers
 from sim.scenario.params import month_index, month_label
 from sim.scenario.schema import Scenario
 
-REPORT_SAMPLE = 200_000  # rows used for the switching-cost means
+#: Rows used for the loyalty quadrants and the switching-cost means: all rows up to
+#: this size, a fixed random sample above it (standard error of a carrier's quadrant
+#: share under 0.3 points).
+REPORT_SAMPLE = 200_000
 #: Each phase draws from its own stream, re-derived every month from the model's
 #: generator: a lever that changes how many draws one phase makes does not shift
 #: any other phase or month, so strategies compared on one seed share their
@@ -78,8 +82,8 @@ class MNPModel(mesa.Model):
         self.subs, self.segments = create_subscribers(self.rng, scenario, self.market.price)
         self.segment_codes = {name: i for i, name in enumerate(self.segments.names)}
         self._apply_star_programmes()
-        # Switching-cost parts are reported from a fixed sample of rows (all rows up to
-        # REPORT_SAMPLE): the means are exact for small runs and cheap for large ones.
+        # Quadrants and switching-cost parts are reported from a fixed sample of rows (all
+        # rows up to REPORT_SAMPLE): exact for small runs and cheap for large ones.
         n = scenario.population.size
         self.report_rows = (np.arange(n) if n <= REPORT_SAMPLE
                             else np.sort(self.rng.choice(n, REPORT_SAMPLE, replace=False)))
@@ -183,7 +187,10 @@ class MNPModel(mesa.Model):
         report_costs = self._switching_costs(self.report_rows, is_open, port_hassle)
         t = self._phase("consider", t)
 
-        values = carrier_values(subs, market, signals, beh, spec.population.social)
+        values_of = lambda r: carrier_values(subs, market, signals, beh,  # noqa: E731
+                                             spec.population.social, r)
+        values, _ = values_of(rows)
+        sample_values, _ = values_of(self.report_rows)
         costs = self._switching_costs(rows, is_open, port_hassle)
         incentive = market.port_in_bonus + market.handset_subsidy * market.subsidy_take_up
         if contacts:
@@ -192,7 +199,7 @@ class MNPModel(mesa.Model):
         stay = [x for x in (targeting.renewal_incentive(subs, market, active(RenewalOffer), rows,
                                                         contract_ended),
                             targeting.parity_incentive(subs, market, rows)) if x is not None]
-        utilities = choice_utilities(rng["choose"], rows, values[rows],
+        utilities = choice_utilities(rng["choose"], rows, values,
                                      subs.carrier[rows], costs.total, incentive,
                                      sum(stay) if stay else None, beh)
         chosen = utilities.argmax(axis=1).astype(np.int8)
@@ -202,10 +209,11 @@ class MNPModel(mesa.Model):
         t = self._phase("choose", t)
 
         start_carrier = subs.carrier.copy()
-        satisfied = subs.satisfaction >= beh.satisfied_threshold
+        sample = self.report_rows
+        satisfied = subs.satisfaction[sample] >= beh.satisfied_threshold
         flows = moves.apply_moves(rng["move"], subs, self.segments, market, beh, rows, chosen,
                                   costs.is_port)
-        moves.replace_leavers(rng["move"], subs, self.segments, market, beh, values,
+        moves.replace_leavers(rng["move"], subs, self.segments, market, beh, values_of,
                               spec.population.leave_rate, flows)
         moved = start_carrier != subs.carrier
         targeting.count_poaching_wins(subs, contacts, flows.left, tally)
@@ -217,9 +225,10 @@ class MNPModel(mesa.Model):
         targeting.sell_bundles(rng["levers"], subs, market, active(BundleOffer), tally)
         t = self._phase("move", t)
 
-        quadrants = loyalty.classify(values, start_carrier, satisfied, flows.left)
-        self._age_one_month()
-        self._record(month, start_carrier, quadrants, report_costs, flows, lived, tally)
+        quad = loyalty.quadrant_counts(sample_values, start_carrier[sample], satisfied,
+                                       flows.left[sample])
+        ageing.age_one_month(subs, market)
+        self._record(month, start_carrier, quad, report_costs, flows, lived, tally)
         self._phase("update", t)
         self.month += 1
 
@@ -230,19 +239,9 @@ class MNPModel(mesa.Model):
         can_port = is_open[rows] & subs.aware[rows] & eligible_to_port(subs, policy, rows)
         return switching_cost(subs, self.market, policy, can_port, port_hassle[rows], rows)
 
-    def _age_one_month(self) -> None:
-        subs = self.subs
-        np.minimum(subs.tenure, np.iinfo(np.uint16).max - 1, out=subs.tenure)
-        subs.tenure += 1
-        subs.contract_left -= (subs.contract_left > 0).view(np.uint8)
-        subs.discount_left -= (subs.discount_left > 0).view(np.uint8)
-        subs.stars[:] = star_levels(subs.brand_tier, subs.tenure,
-                                    money.list_bills(subs, self.market), subs.suspensions)
-        self._apply_star_programmes()
-
     # ------------------------------------------------------------------ books
 
-    def _usage(self, j: int, counts, port_in, lived, stars, tally) -> Usage:
+    def _usage(self, j: int, census: Census, port_in, lived, tally) -> Usage:
         """What carrier j's actions touched this month, in real subscribers."""
         scale, subs = self.scale, self.subs
         reached, taken = tally.for_carrier(j)
@@ -252,29 +251,24 @@ class MNPModel(mesa.Model):
                                   minlength=len(self.segment_codes))
             segment_subs = {s: per_seg[i] * scale for s, i in self.segment_codes.items()}
         return Usage(
-            subscribers=counts[j] * scale, port_ins=port_in[j] * scale,
-            complaints=lived.complaints[j] * scale, stars=stars[j] * scale,
-            bundle_holders=float(np.count_nonzero(subs.has_bundle[subs.carrier == j])) * scale
+            subscribers=census.subscribers[j] * scale, port_ins=port_in[j] * scale,
+            complaints=lived.complaints[j] * scale, stars=census.stars[j] * scale,
+            bundle_holders=census.bundle_holders[j] * scale
             if self.market.bundle_fee[j] or self.market.bundle_monthly_value[j] else 0.0,
             port_in_bonus=float(self.market.port_in_bonus[j]),
             segment_subscribers=segment_subs,
             reached={k: v * scale for k, v in reached.items()},
             taken={k: v * scale for k, v in taken.items()})
 
-    def _record(self, month, start_carrier, quadrants, costs, flows, lived, tally) -> None:
+    def _record(self, month, start_carrier, quad, costs, flows, lived, tally) -> None:
         subs, market, scale = self.subs, self.market, self.scale
-        counts = subs.counts()
-        start_counts = np.bincount(start_carrier, minlength=3)
-        quad = loyalty.quadrant_counts(quadrants, start_carrier)
-        quad_share = quad / np.maximum(start_counts, 1)[:, None]
+        census = take_census(subs, market)
+        counts = census.subscribers
+        quad_share = quad / np.maximum(quad.sum(axis=1), 1)[:, None]
         port_in, port_out = flows.ports.sum(axis=0), flows.ports.sum(axis=1)
         sw_in, sw_out = flows.switches.sum(axis=0), flows.switches.sum(axis=1)
-        income = money.revenue(subs, market)
+        income = money.revenue(census.paid, census.bundle_holders, market)
         revenue = income.total * scale
-        bundles = np.bincount(subs.carrier, weights=subs.has_bundle, minlength=3)
-        sat = np.bincount(subs.carrier, weights=subs.satisfaction, minlength=3)
-        aware = np.bincount(subs.carrier, weights=subs.aware, minlength=3)
-        stars = np.bincount(subs.carrier, weights=subs.stars, minlength=3)
         sampled = start_carrier[self.report_rows]
         denominator = np.maximum(np.bincount(sampled, minlength=3), 1)
         parts = {p: np.bincount(sampled, weights=getattr(costs, p), minlength=3)
@@ -283,7 +277,7 @@ class MNPModel(mesa.Model):
         self.segment_ports = [(flows.port_in_by_segment * scale).tolist(),
                               (flows.port_out_by_segment * scale).tolist()]
         for j, c in enumerate(self.carriers):
-            lever_costs = c.book_costs(month, self._usage(j, counts, port_in, lived, stars, tally))
+            lever_costs = c.book_costs(month, self._usage(j, census, port_in, lived, tally))
             cost = sum(lever_costs.values())
             reached, taken = tally.for_carrier(j)
 
@@ -299,19 +293,19 @@ class MNPModel(mesa.Model):
                 "revenue": revenue[j], "addon_revenue": income.addon[j] * scale,
                 "bundle_revenue": income.bundle[j] * scale,
                 "cost": cost, "profit": revenue[j] - cost,
-                "satisfaction_mean": sat[j] / max(counts[j], 1),
+                "satisfaction_mean": census.mean(census.satisfaction)[j],
                 "false_loyal_share": quad_share[j, loyalty.HOSTAGE],
                 "price": market.price[j], "network_quality": market.network_quality[j],
                 "service_quality": market.service_quality[j],
                 "transparency": market.transparency[j],
-                "aware_share": aware[j] / max(counts[j], 1),
-                "stars_mean": stars[j] / max(counts[j], 1),
+                "aware_share": census.mean(census.aware)[j],
+                "stars_mean": census.mean(census.stars)[j],
                 "sc_total": sum(parts[p][j] for p in PARTS),
                 "network_problems": lived.network_problems[j] * scale,
                 "billing_surprises": lived.billing_surprises[j] * scale,
                 "complaints": lived.complaints[j] * scale,
                 "complaints_resolved_well": lived.resolved_well[j] * scale,
-                "bundle_share": bundles[j] / max(counts[j], 1),
+                "bundle_share": census.mean(census.bundle_holders)[j],
                 "poaching_contacts": by_kind("targeted_poaching", reached),
                 "poaching_wins": by_kind("targeted_poaching", taken),
                 "retention_offers": by_kind("churn_early_warning", reached),

@@ -80,7 +80,7 @@ def test_number_loss_removal_empties_hostages_faster_than_loyalists():
     hostage_drop, loyalist_drop = [], []
     for seed in SEEDS:
         ts = run(scenario, seed=seed).timeseries
-        counts = lambda q: (ts[q] * ts["subscribers"]).groupby(ts["month"]).sum()  # noqa: E731
+        counts = lambda q, ts=ts: (ts[q] * ts["subscribers"]).groupby(ts["month"]).sum()  # noqa: E731
         h, lo = counts("hostage"), counts("loyalist")
         hostage_drop.append(1 - h.loc["2020-12"] / h.loc["2019-12"])
         loyalist_drop.append(1 - lo.loc["2020-12"] / lo.loc["2019-12"])

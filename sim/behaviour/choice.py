@@ -20,58 +20,66 @@ from __future__ import annotations
 import numpy as np
 
 from sim.behaviour.market import MarketState
-from sim.behaviour.money import list_bills
 from sim.behaviour.social import SocialSignals
 from sim.draws import gumbel
+from sim.jit import njit
 from sim.population import Subscribers
 from sim.scenario.schema import Behaviour, Social
 
 
-def own_satisfaction_value(satisfaction: np.ndarray, beh: Behaviour) -> np.ndarray:
-    """Yuan/month that one's own (dis)satisfaction adds to the current carrier's value."""
-    return np.float32(beh.satisfaction_weight) * (satisfaction - np.float32(0.5))
-
-
-def staying_value(subs: Subscribers, market: MarketState, beh: Behaviour,
-                  rows: np.ndarray | slice = slice(None)) -> np.ndarray:
-    """Yuan/month the current carrier is worth to a row beyond its offer to anyone:
-    own satisfaction, a running personal discount, star rewards, bundle value."""
-    c = subs.carrier[rows]
-    value = own_satisfaction_value(subs.satisfaction[rows], beh)
-    discounted = subs.discount_left[rows] > 0
-    if discounted.any():
-        saved = list_bills(subs, market, rows) * subs.discount[rows] / np.float32(100)
-        value += np.where(discounted, subs.price_sensitivity[rows] * saved, 0)
-    if market.star_value.any():
-        value += market.star_value[c] * subs.stars[rows]
-    if market.bundle_monthly_value.any():
-        value += market.bundle_monthly_value[c] * subs.has_bundle[rows]
-    return value.astype(np.float32, copy=False)
+@njit
+def _carrier_values(carrier, segment, weak, spend, price_sens, net_sens, svc_sens,
+                    satisfaction, discount, discount_left, stars, has_bundle,
+                    on_carrier, satisfied, inv_degree,
+                    price, segment_value, network, network_weak, service, brand,
+                    star_value, bundle_value, peer_pull, word_of_mouth, satisfaction_weight,
+                    rows, values, staying):
+    """Fill values (m, 3) and staying (m,) of `rows`: the module docstring's formula."""
+    for k in range(rows.size):
+        i = rows[k]
+        s = segment[i]
+        weight = -price_sens[i] * spend[i]
+        for j in range(3):
+            count = on_carrier[i, j]
+            quality = network_weak[j] if weak[i] else network[j]
+            values[k, j] = (weight * price[j, s] + segment_value[j, s]
+                            + net_sens[i] * quality + svc_sens[i] * service[j] + brand[j]
+                            + peer_pull * count * inv_degree[i]
+                            + word_of_mouth * (satisfied[i, j] - 0.5 * count) / max(count, 1))
+        c = carrier[i]
+        stay = satisfaction_weight * (satisfaction[i] - 0.5)
+        if discount_left[i] > 0:
+            stay += price_sens[i] * price[c, s] * spend[i] * discount[i] / 100.0
+        stay += star_value[c] * stars[i] + bundle_value[c] * has_bundle[i]
+        staying[k] = stay
+        values[k, c] += stay
 
 
 def carrier_values(subs: Subscribers, market: MarketState, signals: SocialSignals,
-                   beh: Behaviour, social: Social) -> np.ndarray:
-    """V (n, 3): every subscriber's value of each carrier, before switching costs."""
-    f32 = np.float32
-    weight = -subs.price_sensitivity * subs.spend_factor
-    prices = market.price_matrix(subs.segment)
-    if prices.ndim == 1:
-        v = np.multiply.outer(weight, prices)
-    else:
-        v = weight[:, None] * prices
-        v += market.segment_value.T[subs.segment]
-    v += np.multiply.outer(subs.network_sensitivity, market.network_quality)
-    weak = np.flatnonzero(subs.weak_coverage)
-    if weak.size and (market.network_quality_weak != market.network_quality).any():
-        v[weak] += np.multiply.outer(subs.network_sensitivity[weak],
-                                     market.network_quality_weak - market.network_quality)
-    v += np.multiply.outer(subs.service_sensitivity, market.service_quality)
-    v += market.brand
-    v += f32(social.peer_pull) * signals.contact_share
-    v += f32(social.word_of_mouth) * signals.contact_mood
-    flat = v.reshape(-1)
-    flat[np.arange(len(subs)) * 3 + subs.carrier] += staying_value(subs, market, beh)
-    return v.astype(f32, copy=False)
+                   beh: Behaviour, social: Social,
+                   rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each of `rows`' value of each carrier before switching costs, V (m, 3) in
+    yuan/month, and the part of the current carrier's value that comes only from
+    staying (m,): own satisfaction, a running personal discount, star rewards and
+    bundle value, which a newcomer in the same row would not have.
+
+    Only the rows that need it are valued (reviewers, newcomers, the report sample):
+    a month's cost then follows the number of decisions, not the population."""
+    rows = np.asarray(rows, dtype=np.int64)
+    values = np.empty((rows.size, 3), dtype=np.float32)
+    staying = np.empty(rows.size, dtype=np.float32)
+    price = market.list_prices
+    _carrier_values(subs.carrier.view(np.uint8), subs.segment.view(np.uint8), subs.weak_coverage, subs.spend_factor,
+                    subs.price_sensitivity, subs.network_sensitivity,
+                    subs.service_sensitivity, subs.satisfaction, subs.discount,
+                    subs.discount_left, subs.stars, subs.has_bundle,
+                    signals.on_carrier, signals.satisfied, signals.inv_degree,
+                    price, market.segment_value, market.network_quality,
+                    market.network_quality_weak, market.service_quality, market.brand,
+                    market.star_value, market.bundle_monthly_value,
+                    float(social.peer_pull), float(social.word_of_mouth),
+                    float(beh.satisfaction_weight), rows, values, staying)
+    return values, staying
 
 
 def choice_utilities(rng: np.random.Generator, rows: np.ndarray, values: np.ndarray,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.behaviour.social import SocialSignals
-from sim.draws import events, thin
+from sim.draws import events_by, thin
 from sim.population import SegmentTables, Subscribers
 from sim.scenario.schema import Behaviour, Social
 
@@ -27,7 +27,7 @@ def reviewers(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables
     reviewing = np.zeros(len(subs), dtype=bool)
     for rows in contacted:
         reviewing[rows] = True
-    reviewing[events(rng, tables.review_rate[subs.segment])] = True
+    reviewing[events_by(rng, tables.review_rate, subs.segment)] = True
     reviewing[thin(rng, bad_experience, beh.review_after_bad_experience)] = True
     reviewing[thin(rng, contract_ended, beh.review_at_contract_end)] = True
     reviewing[thin(rng, newly_aware, beh.review_on_awareness)] = True

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.behaviour.market import MarketState
-from sim.draws import chance, events, thin
+from sim.draws import chance, events_by, thin
 from sim.population import SegmentTables, Subscribers
 from sim.scenario.schema import Behaviour
 
@@ -48,27 +48,26 @@ def live_experiences(rng: np.random.Generator, subs: Subscribers, tables: Segmen
                      market: MarketState, beh: Behaviour) -> Experiences:
     """Draw this month's experiences and apply their satisfaction effects."""
     sat = subs.satisfaction
-    quality = np.concatenate([market.network_quality, market.network_quality_weak])
+    quality = np.stack([market.network_quality, market.network_quality_weak])  # (area, carrier)
     net_p = (beh.network_problem_rate * (1.0 - quality)).astype(np.float32)
-    network = events(rng, net_p[subs.carrier + 3 * subs.weak_coverage.view(np.int8)])
+    network = events_by(rng, net_p, subs.weak_coverage.view(np.int8), subs.carrier)
     sat[network] -= beh.network_problem_hit * tables.network_intolerance[subs.segment[network]]
 
     bill_p = (beh.billing_surprise_rate * (1.0 - market.transparency)).astype(np.float32)
-    billing = events(rng, bill_p[subs.carrier])
+    billing = events_by(rng, bill_p, subs.carrier)
     sat[billing] -= beh.billing_surprise_hit
 
     settled = thin(rng, np.flatnonzero(subs.in_arrears), ARREARS_SETTLE_RATE)
     subs.in_arrears[settled] = False
-    arrears = events(rng, tables.arrears_rate[subs.segment])
+    arrears = events_by(rng, tables.arrears_rate, subs.segment)
     subs.in_arrears[arrears] = True
     suspended = thin(rng, arrears, market.suspension_on_arrears[subs.carrier[arrears]])
     subs.suspensions[suspended] = np.minimum(subs.suspensions[suspended], 254) + 1
     sat[suspended] -= beh.suspension_hit
 
     bad_mask = np.zeros(len(subs), dtype=bool)
-    bad_mask[network] = True
-    bad_mask[billing] = True
-    bad_mask[suspended] = True
+    for rows in (network, billing, suspended):
+        bad_mask[rows] = True
     bad = np.flatnonzero(bad_mask)
     complaints = thin(rng, bad, beh.complaint_prob)
     good_p = (market.service_quality[subs.carrier[complaints]]
@@ -80,9 +79,10 @@ def live_experiences(rng: np.random.Generator, subs: Subscribers, tables: Segmen
     sat[complaints[~well]] -= beh.complaint_bad_hit
 
     if market.neglect.any():
-        neglected = market.neglect[subs.carrier]
-        sat[neglected] -= beh.neglect_hit
-    np.clip(sat, 0.0, 1.0, out=sat)
+        sat[market.neglect[subs.carrier]] -= beh.neglect_hit
+        np.clip(sat, 0.0, 1.0, out=sat)
+    else:  # only the rows hit above can have left 0..1
+        sat[bad] = np.clip(sat[bad], 0.0, 1.0)
     return Experiences(
         bad=bad,
         network_problems=_per_carrier(subs, network),

@@ -13,25 +13,47 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.jit import njit
+
 LOYALIST, HOSTAGE, MERCENARY, DEFECTOR = range(4)
 QUADRANTS = ("loyalist", "hostage", "mercenary", "defector")
+
+
+@njit
+def _quadrant(values, i, carrier, satisfied, left):
+    """Quadrant code of row i. Ties count as preferring the current carrier."""
+    if left:
+        return MERCENARY if satisfied else DEFECTOR
+    own = values[i, carrier]
+    best = max(values[i, 0], max(values[i, 1], values[i, 2]))
+    if best > own:
+        return MERCENARY if satisfied else HOSTAGE
+    return LOYALIST
+
+
+@njit
+def _classify(values, carrier, satisfied, left, out):
+    for i in range(carrier.size):
+        out[i] = _quadrant(values, i, carrier[i], satisfied[i], left[i])
+
+
+@njit
+def _count(values, carrier, satisfied, left, out):
+    for i in range(carrier.size):
+        out[carrier[i], _quadrant(values, i, carrier[i], satisfied[i], left[i])] += 1
 
 
 def classify(values: np.ndarray, carrier: np.ndarray, satisfied: np.ndarray,
              left: np.ndarray) -> np.ndarray:
     """Quadrant code per subscriber. values: (n, 3) V; left: moved away this month."""
-    own = np.take_along_axis(values, carrier[:, None].astype(np.intp), axis=1)[:, 0]
-    # Ties count as preferring the current carrier.
-    best = np.maximum(np.maximum(values[:, 0], values[:, 1]), values[:, 2])
-    prefers_other = best > own
-    code = np.full(carrier.size, LOYALIST, dtype=np.int8)
-    code[prefers_other & ~satisfied] = HOSTAGE
-    code[prefers_other & satisfied] = MERCENARY
-    code[left & ~satisfied] = DEFECTOR
-    code[left & satisfied] = MERCENARY
-    return code
+    out = np.empty(carrier.size, dtype=np.int8)
+    _classify(values, carrier, satisfied, left, out)
+    return out
 
 
-def quadrant_counts(code: np.ndarray, carrier: np.ndarray) -> np.ndarray:
-    """(3, 4) counts of each quadrant by carrier."""
-    return np.bincount(carrier.astype(np.int64) * 4 + code, minlength=12).reshape(3, 4)
+def quadrant_counts(values: np.ndarray, carrier: np.ndarray, satisfied: np.ndarray,
+                    left: np.ndarray) -> np.ndarray:
+    """(3, 4) count of each quadrant by carrier, in one pass without a code column."""
+    out = np.zeros((3, 4), dtype=np.int64)
+    _count(values, carrier, satisfied, left, out)
+    return out

@@ -94,6 +94,11 @@ class MarketState:
     def has_segment_plans(self) -> bool:
         return bool((self.segment_price_factor != 1).any() or (self.segment_value != 0).any())
 
+    @property
+    def list_prices(self) -> np.ndarray:
+        """(3, S) monthly price of each carrier for each segment (ARPU x segment-plan factor)."""
+        return self.price[:, None] * self.segment_price_factor
+
     def list_price(self, carrier: np.ndarray, segment: np.ndarray) -> np.ndarray:
         """Per-row monthly price at `carrier` (ARPU times any segment-plan factor)."""
         if not self.has_segment_plans:

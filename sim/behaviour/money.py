@@ -22,21 +22,6 @@ def list_bills(subs: Subscribers, market: MarketState,
     return market.list_price(subs.carrier[rows], subs.segment[rows]) * subs.spend_factor[rows]
 
 
-def discount_factor(subs: Subscribers,
-                    rows: np.ndarray | slice = slice(None)) -> np.ndarray | np.float32:
-    """1 - the running personal discount (retention and renewal offers), per row."""
-    running = subs.discount_left[rows] > 0
-    if not running.any():
-        return np.float32(1.0)
-    return 1.0 - np.where(running, subs.discount[rows], 0).astype(np.float32) / np.float32(100)
-
-
-def bills(subs: Subscribers, market: MarketState,
-          rows: np.ndarray | slice = slice(None)) -> np.ndarray:
-    """Monthly bill actually paid (yuan)."""
-    return list_bills(subs, market, rows) * discount_factor(subs, rows)
-
-
 @dataclass
 class Revenue:
     """Per-carrier revenue this month in yuan per simulated row (scale it to real)."""
@@ -50,9 +35,8 @@ class Revenue:
         return self.service + self.addon + self.bundle
 
 
-def revenue(subs: Subscribers, market: MarketState) -> Revenue:
-    """What each carrier earns this month from its subscribers (per row; multiply by scale)."""
-    paid = np.bincount(subs.carrier, weights=bills(subs, market), minlength=3)
+def revenue(paid: np.ndarray, bundle_holders: np.ndarray, market: MarketState) -> Revenue:
+    """What each carrier earns this month (per row; multiply by scale), from the bills
+    paid and the bundle holders of each carrier (see sim.behaviour.census)."""
     addon = paid * market.addon_share * (1.0 - market.transparency)
-    holders = np.bincount(subs.carrier, weights=subs.has_bundle, minlength=3)
-    return Revenue(service=paid, addon=addon, bundle=holders * market.bundle_fee)
+    return Revenue(service=paid, addon=addon, bundle=bundle_holders * market.bundle_fee)

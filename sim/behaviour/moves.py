@@ -11,11 +11,11 @@ reset on every move; a carrier's handset subsidy puts some new customers on cont
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from sim.behaviour.choice import staying_value
 from sim.behaviour.market import MarketState
 from sim.behaviour.satisfaction import satisfaction_target
 from sim.draws import chance, events, gumbel
@@ -93,17 +93,20 @@ def apply_moves(rng: np.random.Generator, subs: Subscribers, tables: SegmentTabl
 
 
 def replace_leavers(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables,
-                    market: MarketState, beh: Behaviour, values: np.ndarray,
+                    market: MarketState, beh: Behaviour, values_of: Callable,
                     leave_rate: float, flows: Moves) -> None:
-    """Some subscribers leave the market; a newcomer of the same segment takes each row."""
+    """Some subscribers leave the market; a newcomer of the same segment takes each row.
+
+    values_of(rows): carrier_values() of rows this month; the newcomer values the
+    row's carrier without what only its predecessor enjoyed by staying."""
     rows = events(rng, leave_rate, len(subs))
     rows = rows[~flows.left[rows]]  # a subscriber who just moved stays this month
     if rows.size == 0:
         return
     flows.leaves += np.bincount(subs.carrier[rows], minlength=3)
-    v = values[rows].copy()
+    v, staying = values_of(rows)
     own = subs.carrier[rows]
-    v[np.arange(rows.size), own] -= staying_value(subs, market, beh, rows)
+    v[np.arange(rows.size), own] -= staying
     chosen = (v + gumbel(rng, rows, 3, beh.choice_noise)).argmax(axis=1).astype(np.int8)
     flows.joins += np.bincount(chosen, minlength=3)
     flows.subsidised += start_with_carrier(rng, subs, tables, market, beh, rows, chosen)

@@ -12,29 +12,68 @@ from __future__ import annotations
 import numpy as np
 
 from sim.behaviour.market import MarketState
-from sim.behaviour.money import discount_factor
+from sim.jit import njit
 from sim.population import Subscribers
 from sim.scenario.schema import Behaviour
 
 
+@njit
+def _target(net_sens, svc_sens, network, service, price, mean_price, value_sensitivity,
+            price_sens):
+    """The satisfaction one subscriber would settle at, 0..1."""
+    quality = (net_sens * network + svc_sens * service) / (net_sens + svc_sens + 1e-6)
+    value = value_sensitivity * price_sens * (price / mean_price - 1.0)
+    return min(max(quality - value, 0.0), 1.0)
+
+
+@njit
+def _targets(rows, carrier, own_discount, segment, weak, net_sens, svc_sens, price_sens,
+             discount, discount_left, price, network, network_weak, service, mean_price,
+             value_sensitivity, out):
+    for k in range(rows.size):
+        i, c = rows[k], carrier[k]
+        p = price[c, segment[i]]
+        if own_discount and discount_left[i] > 0:
+            p *= 1.0 - discount[i] / 100.0
+        out[k] = _target(net_sens[i], svc_sens[i], network_weak[c] if weak[i] else network[c],
+                         service[c], p, mean_price, value_sensitivity, price_sens[i])
+
+
+@njit
+def _drift(carrier, segment, weak, net_sens, svc_sens, price_sens, discount, discount_left,
+           price, network, network_weak, service, mean_price, value_sensitivity, relax,
+           satisfaction):
+    for i in range(carrier.size):
+        c = carrier[i]
+        p = price[c, segment[i]]
+        if discount_left[i] > 0:
+            p *= 1.0 - discount[i] / 100.0
+        target = _target(net_sens[i], svc_sens[i], network_weak[c] if weak[i] else network[c],
+                         service[c], p, mean_price, value_sensitivity, price_sens[i])
+        satisfaction[i] += relax * (target - satisfaction[i])
+
+
 def satisfaction_target(subs: Subscribers, market: MarketState, beh: Behaviour,
-                        rows: np.ndarray | slice = slice(None),
-                        carrier: np.ndarray | None = None) -> np.ndarray:
-    """The satisfaction level a subscriber's carrier would settle at (0..1)."""
-    c = subs.carrier[rows] if carrier is None else carrier
-    ns = subs.network_sensitivity[rows]
-    ss = subs.service_sensitivity[rows]
-    network = market.network_at(c, subs.weak_coverage[rows])
-    quality = (ns * network + ss * market.service_quality[c]) / (ns + ss + 1e-6)
-    price = market.list_price(c, subs.segment[rows])
-    if carrier is None:  # a running personal discount counts; a new carrier has none
-        price = price * discount_factor(subs, rows)
-    relative_price = price / market.price.mean() - 1.0
-    value = beh.value_sensitivity * subs.price_sensitivity[rows] * relative_price
-    return np.clip(quality - value, 0.0, 1.0).astype(np.float32)
+                        rows: np.ndarray, carrier: np.ndarray | None = None) -> np.ndarray:
+    """The satisfaction level each of `rows` would settle at with its carrier (0..1).
+
+    With `carrier` given (a new carrier for each row) no personal discount counts:
+    it stays with the carrier that granted it."""
+    rows = np.asarray(rows, dtype=np.int64)
+    out = np.empty(rows.size, dtype=np.float32)
+    _targets(rows, subs.carrier[rows] if carrier is None else carrier, carrier is None,
+             subs.segment, subs.weak_coverage, subs.network_sensitivity,
+             subs.service_sensitivity, subs.price_sensitivity, subs.discount,
+             subs.discount_left, market.list_prices, market.network_quality,
+             market.network_quality_weak, market.service_quality, float(market.price.mean()),
+             float(beh.value_sensitivity), out)
+    return out
 
 
 def update_satisfaction(subs: Subscribers, market: MarketState, beh: Behaviour) -> None:
     """Move every subscriber's satisfaction a step toward its target."""
-    target = satisfaction_target(subs, market, beh)
-    subs.satisfaction += np.float32(beh.satisfaction_relax) * (target - subs.satisfaction)
+    _drift(subs.carrier.view(np.uint8), subs.segment.view(np.uint8), subs.weak_coverage, subs.network_sensitivity,
+           subs.service_sensitivity, subs.price_sensitivity, subs.discount,
+           subs.discount_left, market.list_prices, market.network_quality,
+           market.network_quality_weak, market.service_quality, float(market.price.mean()),
+           float(beh.value_sensitivity), float(beh.satisfaction_relax), subs.satisfaction)

@@ -19,101 +19,93 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from sim.draws import thin
+from sim.jit import njit
+from sim.network import SocialGraph
 from sim.population import Subscribers
 from sim.scenario.schema import Awareness
 
 
-def neighbours(graph: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """All contacts of `rows`: (contact index, position in `rows` of whose contact it is)."""
-    starts = graph.indptr[rows]
-    lengths = graph.indptr[rows + 1] - starts
-    owner = np.repeat(np.arange(rows.size), lengths)
-    offset = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return graph.indices[starts[owner] + offset], owner
-
-
-def _bump(flat: np.ndarray, index: np.ndarray, amount: int) -> None:
-    """flat[index] += amount, counting repeats; bincount beats ufunc.at for big updates."""
-    if index.size * 20 < flat.size:
-        np.add.at(flat, index, amount)
-    else:
-        delta = np.bincount(index, minlength=flat.size).astype(flat.dtype)
-        if amount < 0:
-            flat -= delta
-        else:
-            flat += delta
-
-
 @dataclass
 class SocialSignals:
-    """Per-subscriber views of their contacts this month."""
+    """Per-subscriber counts over their contacts this month (views, not copies)."""
 
-    contact_share: np.ndarray      # (n, 3) share of contacts on each carrier
-    contact_mood: np.ndarray       # (n, 3) (satisfied - dissatisfied) / (2 x contacts), by carrier
-    aware_contacts: np.ndarray     # (n,) aware contacts
-    moved_contacts: np.ndarray     # (n,) contacts who moved last month
+    on_carrier: np.ndarray       # (n, 3) int16 contacts on each carrier
+    satisfied: np.ndarray        # (n, 3) int16 satisfied contacts on each carrier
+    inv_degree: np.ndarray       # (n,) float32 1 / number of contacts
+    aware_contacts: np.ndarray   # (n,) int16 aware contacts
+    moved_contacts: np.ndarray   # (n,) int16 contacts who moved last month
+
+    def contact_share(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """(m, 3) share of each row's contacts on each carrier."""
+        return self.on_carrier[rows] * self.inv_degree[rows, None]
+
+    def contact_mood(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """(m, 3) (satisfied - dissatisfied) / (2 x contacts) on each carrier."""
+        counts = self.on_carrier[rows].astype(np.float32)
+        return (self.satisfied[rows] - np.float32(0.5) * counts) / np.maximum(counts, 1)
+
+
+@njit
+def _refresh_counts(indptr, indices, carrier, satisfaction, threshold, aware, moved,
+                    state, counted_aware, on_carrier, satisfied, aware_contacts,
+                    moved_contacts):
+    """One pass over the rows: re-count the contacts of every row whose state changed."""
+    moved_contacts[:] = 0
+    for i in range(carrier.size):
+        key = carrier[i] * 2 + (1 if satisfaction[i] >= threshold else 0)
+        old = state[i]
+        if key != old:
+            for e in range(indptr[i], indptr[i + 1]):
+                j = indices[e]
+                if old >= 0:
+                    on_carrier[j, old // 2] -= 1
+                    if old % 2 == 1:
+                        satisfied[j, old // 2] -= 1
+                on_carrier[j, key // 2] += 1
+                if key % 2 == 1:
+                    satisfied[j, key // 2] += 1
+            state[i] = key
+        if aware[i] and not counted_aware[i]:
+            for e in range(indptr[i], indptr[i + 1]):
+                aware_contacts[indices[e]] += 1
+            counted_aware[i] = True
+        if moved[i]:
+            for e in range(indptr[i], indptr[i + 1]):
+                moved_contacts[indices[e]] += 1
 
 
 class SocialState:
     """Running counts over each subscriber's contacts, kept in step with the population."""
 
-    def __init__(self, graph: sp.csr_matrix, subs: Subscribers, satisfied_threshold: float):
+    def __init__(self, graph: SocialGraph, subs: Subscribers, satisfied_threshold: float):
         n = len(subs)
-        self.graph = graph
+        self.indptr, self.indices = graph.indptr, graph.indices
         self.threshold = np.float32(satisfied_threshold)
-        self.inv_degree = (1.0 / np.maximum(np.diff(graph.indptr), 1)).astype(np.float32)[:, None]
+        self.inv_degree = (1.0 / np.maximum(np.diff(graph.indptr), 1)).astype(np.float32)
         self.on_carrier = np.zeros((n, 3), dtype=np.int16)
         self.satisfied = np.zeros((n, 3), dtype=np.int16)
         self.aware = np.zeros(n, dtype=np.int16)
+        self.moved = np.zeros(n, dtype=np.int16)
         self._state = np.full(n, -1, dtype=np.int8)  # carrier * 2 + satisfied, as counted
         self._aware = np.zeros(n, dtype=bool)
         self.refresh(subs)
 
-    def _key(self, subs: Subscribers) -> np.ndarray:
-        return (subs.carrier * 2 + (subs.satisfaction >= self.threshold)).astype(np.int8)
-
     def refresh(self, subs: Subscribers) -> None:
-        """Bring the counts up to date with every change since the last refresh."""
-        key = self._key(subs)
-        changed = np.flatnonzero(key != self._state)
-        if changed.size:
-            contact, owner = neighbours(self.graph, changed)
-            old, new = self._state[changed][owner], key[changed][owner]
-            contact = contact.astype(np.int64)
-            old, new = old.astype(np.int64), new.astype(np.int64)
-            was = old >= 0
-            carriers, satisfied = self.on_carrier.reshape(-1), self.satisfied.reshape(-1)
-            _bump(carriers, contact[was] * 3 + old[was] // 2, -1)
-            _bump(carriers, contact * 3 + new // 2, +1)
-            was_happy = was & (old % 2 == 1)
-            _bump(satisfied, contact[was_happy] * 3 + old[was_happy] // 2, -1)
-            happy = new % 2 == 1
-            _bump(satisfied, contact[happy] * 3 + new[happy] // 2, +1)
-            self._state[changed] = key[changed]
-        learned = np.flatnonzero(subs.aware & ~self._aware)
-        if learned.size:
-            contact, _ = neighbours(self.graph, learned)
-            _bump(self.aware, contact, +1)
-            self._aware[learned] = True
+        """Bring the counts up to date with every change since the last refresh.
+
+        Only the contacts of rows whose carrier, satisfaction side or awareness
+        changed are touched, so the cost follows the number of changes."""
+        _refresh_counts(self.indptr, self.indices, subs.carrier, subs.satisfaction,
+                        self.threshold, subs.aware, subs.moved, self._state, self._aware,
+                        self.on_carrier, self.satisfied, self.aware, self.moved)
 
     def signals(self, subs: Subscribers) -> SocialSignals:
         """Refresh the counts and return this month's view of contacts."""
         self.refresh(subs)
-        counts = self.on_carrier.astype(np.float32)
-        share = counts * self.inv_degree
-        mood = self.satisfied.astype(np.float32)
-        mood -= np.float32(0.5) * counts
-        np.maximum(counts, np.float32(1.0), out=counts)
-        mood /= counts
-        moved = np.zeros(len(subs), dtype=np.float32)
-        movers = np.flatnonzero(subs.moved)
-        if movers.size:
-            contact, _ = neighbours(self.graph, movers)
-            moved += np.bincount(contact, minlength=len(subs)).astype(np.float32)
-        return SocialSignals(share, mood, self.aware, moved)
+        return SocialSignals(self.on_carrier, self.satisfied, self.inv_degree, self.aware,
+                             self.moved)
 
 
 def spread_awareness(rng: np.random.Generator, subs: Subscribers, open_rows: np.ndarray,

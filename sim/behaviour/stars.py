@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.jit import njit
+
 #: Brand points by brand tier: GoTone (全球通), M-Zone (动感地带), Easy Own (神州行).
 BRAND_POINTS = np.array([50, 30, 20], dtype=np.int16)
 #: Upper edges (months, inclusive) of the tenure bands and the points of each band.
@@ -29,28 +31,70 @@ _TENURE_POINTS_BY_MONTH = TENURE_POINTS[np.searchsorted(TENURE_EDGES_MONTHS,
                                                         np.arange(_TENURE_CAP + 1), side="left")]
 
 
+#: int32 copies of the tables for the compiled loops (no conversions inside the loop)
+_BRAND = BRAND_POINTS.astype(np.int32)
+_TENURE = _TENURE_POINTS_BY_MONTH.astype(np.int32)
+_SPEND = SPEND_POINTS.astype(np.int32)
+_STAR_MIN = STAR_THRESHOLDS.astype(np.int32)
+
+
+@njit
+def _score(brand, tenure_months, spend, suspensions):
+    """One subscriber's credit score (branch-free: this runs for every row each month)."""
+    band = 0  # spend bands are upper-inclusive: count the edges strictly below the spend
+    for edge in SPEND_EDGES_YUAN:
+        band += np.int32(spend > edge)
+    return (_BRAND[brand] + _TENURE[min(np.int32(tenure_months), _TENURE_CAP)] + _SPEND[band]
+            - SUSPENSION_PENALTY * np.int32(suspensions))
+
+
+@njit
+def _stars(score):
+    """Star level of one score: the number of star thresholds it reaches."""
+    level = 0
+    for threshold in _STAR_MIN:
+        level += np.int32(score >= threshold)
+    return level
+
+
+@njit
+def _scores(brand, tenure, spend, suspensions, out):
+    for i in range(out.size):
+        out[i] = _score(brand[i], tenure[i], spend[i], suspensions[i])
+
+
+@njit
+def _levels(score, out):
+    for i in range(out.size):
+        out[i] = _stars(score[i])
+
+
+@njit
+def _star_levels(brand, tenure, spend, suspensions, out):
+    for i in range(out.size):
+        out[i] = _stars(_score(brand[i], tenure[i], spend[i], suspensions[i]))
+
+
 def credit_score(brand_tier: np.ndarray, tenure_months: np.ndarray,
                  avg_monthly_spend: np.ndarray, suspensions: np.ndarray) -> np.ndarray:
     """Seed 003's customer credit score for each subscriber."""
-    months = np.minimum(tenure_months, _TENURE_CAP)
-    spend = np.asarray(avg_monthly_spend)
-    edges = SPEND_EDGES_YUAN.astype(spend.dtype) if spend.dtype.kind == "f" else SPEND_EDGES_YUAN
-    spend_band = np.searchsorted(edges, spend, side="left")  # edges are exact in float32
-    return (BRAND_POINTS[brand_tier].astype(np.int32) + _TENURE_POINTS_BY_MONTH[months]
-            + SPEND_POINTS[spend_band] - SUSPENSION_PENALTY * suspensions.astype(np.int32))
+    out = np.empty(np.size(brand_tier), dtype=np.int32)
+    _scores(np.asarray(brand_tier), np.asarray(tenure_months), np.asarray(avg_monthly_spend),
+            np.asarray(suspensions), out)
+    return out
 
 
 def stars_from_score(score: np.ndarray) -> np.ndarray:
-    """Star level 0..5 from a credit score.
-
-    The thresholds are exactly 100, 200, ..., 500, so the level is the score's
-    hundreds, clipped to 0..5 (checked against STAR_THRESHOLDS in the tests).
-    """
-    return np.clip(np.asarray(score) // 100, 0, 5).astype(np.int8)
+    """Star level 0..5 from a credit score."""
+    out = np.empty(np.size(score), dtype=np.int8)
+    _levels(np.asarray(score), out)
+    return out
 
 
 def star_levels(brand_tier: np.ndarray, tenure_months: np.ndarray,
                 avg_monthly_spend: np.ndarray, suspensions: np.ndarray) -> np.ndarray:
     """Star level 0..5 for each subscriber (seed 003)."""
-    return stars_from_score(credit_score(brand_tier, tenure_months, avg_monthly_spend,
-                                         suspensions))
+    out = np.empty(np.size(brand_tier), dtype=np.int8)
+    _star_levels(np.asarray(brand_tier), np.asarray(tenure_months),
+                 np.asarray(avg_monthly_spend), np.asarray(suspensions), out)
+    return out
