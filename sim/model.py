@@ -21,19 +21,19 @@ import mesa
 import numpy as np
 
 from sim.behaviour import (
-    ageing,
     consideration,
     experiences,
     loyalty,
     money,
+    month_end,
     moves,
     satisfaction,
     social,
     targeting,
 )
-from sim.behaviour.census import Census, take_census
 from sim.behaviour.choice import carrier_values, choice_utilities
 from sim.behaviour.market import MarketState
+from sim.behaviour.month_end import Census
 from sim.behaviour.switching_cost import PARTS, eligible_to_port, switching_cost
 from sim.carriers import COST_FIELDS, STAT_FIELDS, CarrierAgent
 from sim.levers import (
@@ -227,8 +227,8 @@ class MNPModel(mesa.Model):
 
         quad = loyalty.quadrant_counts(sample_values, start_carrier[sample], satisfied,
                                        flows.left[sample])
-        ageing.age_one_month(subs, market)
-        self._record(month, start_carrier, quad, report_costs, flows, lived, tally)
+        census = month_end.close_month(subs, market)
+        self._record(month, start_carrier, quad, census, report_costs, flows, lived, tally)
         self._phase("update", t)
         self.month += 1
 
@@ -260,9 +260,9 @@ class MNPModel(mesa.Model):
             reached={k: v * scale for k, v in reached.items()},
             taken={k: v * scale for k, v in taken.items()})
 
-    def _record(self, month, start_carrier, quad, costs, flows, lived, tally) -> None:
-        subs, market, scale = self.subs, self.market, self.scale
-        census = take_census(subs, market)
+    def _record(self, month, start_carrier, quad, census, costs, flows, lived,
+                tally) -> None:
+        market, scale = self.market, self.scale
         counts = census.subscribers
         quad_share = quad / np.maximum(quad.sum(axis=1), 1)[:, None]
         port_in, port_out = flows.ports.sum(axis=0), flows.ports.sum(axis=1)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.draws import thin
+from sim.draws import draw_key, uniform_at
 from sim.jit import njit
 from sim.network import SocialGraph
 from sim.population import Subscribers
@@ -108,16 +108,35 @@ class SocialState:
                              self.moved)
 
 
+@njit
+def _learn(key, is_open, opening, aware, aware_contacts, media, missed_by, launch_boost,
+           learned):
+    count = 0
+    for i in range(aware.size):
+        if is_open[i] and not aware[i]:
+            stay_unaware = (1.0 - media) * missed_by[aware_contacts[i]]
+            if opening[i]:
+                stay_unaware *= 1.0 - launch_boost
+            if uniform_at(key, i) < 1.0 - stay_unaware:
+                aware[i] = True
+                learned[count] = i
+                count += 1
+    return count
+
+
 def spread_awareness(rng: np.random.Generator, subs: Subscribers, open_rows: np.ndarray,
                      opening_rows: np.ndarray, signals: SocialSignals,
                      params: Awareness) -> np.ndarray:
-    """Make some unaware subscribers with MNP open to them aware; returns their rows."""
-    rows = np.flatnonzero(open_rows & ~subs.aware)
-    if rows.size == 0:
-        return rows
-    contacts = signals.aware_contacts[rows]
-    p = 1.0 - (1.0 - params.media_rate) * (1.0 - params.word_of_mouth) ** contacts
-    p = np.where(opening_rows[rows], 1.0 - (1.0 - p) * (1.0 - params.launch_boost), p)
-    learn = thin(rng, rows, p)
-    subs.aware[learn] = True
-    return learn
+    """Make some unaware subscribers with MNP open to them aware; returns their rows.
+
+    Each month a subscriber learns from the media, from each aware contact, or
+    (in the month MNP opens) from the launch publicity, independently."""
+    key = np.uint64(draw_key(rng))
+    if not open_rows.any():
+        return np.empty(0, dtype=np.int64)
+    learned = np.empty(len(subs), dtype=np.int64)
+    # chance that k aware contacts all fail to tell, for every k present
+    missed_by = (1.0 - params.word_of_mouth) ** np.arange(int(signals.aware_contacts.max()) + 1)
+    count = _learn(key, open_rows, opening_rows, subs.aware, signals.aware_contacts,
+                   float(params.media_rate), missed_by, float(params.launch_boost), learned)
+    return learned[:count].copy()
