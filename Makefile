@@ -34,8 +34,15 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+# Benchmarks print their figures and write CSV + PNG to experiments/bench/results/
+# (about 10 minutes on 2 cores; BENCH_SIZES=... to change the scaling sizes).
+BENCH_SIZES ?= 10000 100000 1000000 10000000
 bench: $(STAMP)
-	$(PY) experiments/bench/run_speed.py
+	$(PY) experiments/bench/equivalence.py
+	$(PY) experiments/bench/throughput.py
+	$(PY) experiments/bench/scaling.py --sizes $(BENCH_SIZES)
+	$(PY) experiments/bench/sweep_scaling.py
+	$(PY) experiments/bench/run_speed.py --sizes 1000000 --months 60
 
 docs: $(STAMP)
 	$(VENV)/bin/mnp reference --out docs/scenario-reference.md

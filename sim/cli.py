@@ -86,6 +86,9 @@ def run(
     overrides: OverrideOpt = None,
     force: Annotated[bool, typer.Option(help="Overwrite files in an existing --out.")] = False,
     profile: Annotated[bool, typer.Option(help="Print time spent in each step phase.")] = False,
+    snapshot: Annotated[int, typer.Option(
+        help="Also write subscriber_sample.csv: this many subscribers, every month "
+        "(carrier, loyalty quadrant, satisfaction, switching cost).", min=0)] = 0,
 ) -> None:
     """Run a scenario and write its tables, plots and report."""
     from sim.report import save_run
@@ -99,7 +102,7 @@ def run(
         fail(str(exc))
     bar = _LateProgress(f"{spec.name}")
     try:
-        result = run_scenario(spec, seed=seed, on_month=bar)
+        result = run_scenario(spec, seed=seed, on_month=bar, snapshot_rows=snapshot)
     finally:
         bar.close()
     try:

@@ -49,7 +49,7 @@ from sim.levers import (
 )
 from sim.network import build_social_graph
 from sim.population import create_subscribers
-from sim.scenario.params import month_index, month_label
+from sim.scenario.params import CARRIERS, month_index, month_label
 from sim.scenario.schema import Scenario
 
 #: Rows used for the loyalty quadrants and the switching-cost means: all rows up to
@@ -66,7 +66,9 @@ STREAMS = ("experiences", "social", "consider", "choose", "levers", "move")
 class MNPModel(mesa.Model):
     """Three carriers and a column-wise population of subscribers under number portability."""
 
-    def __init__(self, scenario: Scenario, rng: int | None = None):
+    def __init__(self, scenario: Scenario, rng: int | None = None, snapshot_rows: int = 0):
+        """snapshot_rows: keep a monthly record of this many subscribers (evenly spaced
+        rows; rows are exchangeable, so that is a fair sample and needs no draw)."""
         super().__init__(rng=scenario.seed if rng is None else rng)
         self.spec = scenario
         self._entropy = int(self.rng.integers(2**63))
@@ -91,6 +93,9 @@ class MNPModel(mesa.Model):
                                         scenario.population.social)
         self.social = social.SocialState(self.graph, self.subs,
                                          scenario.behaviour.satisfied_threshold)
+        self.snapshot_rows = (np.unique(np.linspace(0, n - 1, min(snapshot_rows, n)).astype(
+            np.int64)) if snapshot_rows > 0 else None)
+        self.snapshots: list[dict[str, np.ndarray]] = []
         self.phase_seconds: dict[str, float] = defaultdict(float)
         self.port_matrix: list[list[float]] = [[0.0] * 3 for _ in range(3)]
         self.segment_ports: list = []
@@ -208,6 +213,9 @@ class MNPModel(mesa.Model):
                                 tally)
         t = self._phase("choose", t)
 
+        snapshot = (None if self.snapshot_rows is None else
+                    self._before_moves(values_of, self._switching_costs(
+                        self.snapshot_rows, is_open, port_hassle)))
         start_carrier = subs.carrier.copy()
         sample = self.report_rows
         satisfied = subs.satisfaction[sample] >= beh.satisfied_threshold
@@ -227,10 +235,37 @@ class MNPModel(mesa.Model):
 
         quad = loyalty.quadrant_counts(sample_values, start_carrier[sample], satisfied,
                                        flows.left[sample])
+        if snapshot is not None:
+            self._snapshot(snapshot, flows.left)
         census = month_end.close_month(subs, market)
         self._record(month, start_carrier, quad, census, report_costs, flows, lived, tally)
         self._phase("update", t)
         self.month += 1
+
+    def _before_moves(self, values_of, costs) -> dict[str, np.ndarray]:
+        """The sampled subscribers as the month's moves find them."""
+        rows, subs = self.snapshot_rows, self.subs
+        values, _ = values_of(rows)
+        return {"month": np.full(rows.size, self.month_label), "row": rows,
+                "segment": np.array(self.segments.names)[subs.segment[rows]],
+                "carrier_start": subs.carrier[rows].copy(), "values": values,
+                "satisfaction": subs.satisfaction[rows].copy(),
+                "aware": subs.aware[rows].copy(), "tenure_months": subs.tenure[rows].copy(),
+                "switching_cost": costs.total}
+
+    def _snapshot(self, before: dict[str, np.ndarray], left: np.ndarray) -> None:
+        """Record the sampled subscribers: carrier at the start and end of the month,
+        whether they moved, loyalty quadrant, satisfaction, awareness, switching cost
+        (yuan). A row whose subscriber left the market shows the newcomer's carrier."""
+        rows = self.snapshot_rows
+        satisfied = before["satisfaction"] >= self.spec.behaviour.satisfied_threshold
+        quadrant = loyalty.classify(before.pop("values"), before["carrier_start"], satisfied,
+                                    left[rows])
+        before["carrier_start"] = np.array(CARRIERS)[before["carrier_start"]]
+        before["carrier"] = np.array(CARRIERS)[self.subs.carrier[rows]]
+        before["quadrant"] = np.array(loyalty.QUADRANTS)[quadrant]
+        before["moved"] = left[rows]  # ported or switched (a newcomer taking the row is not)
+        self.snapshots.append(before)
 
     def _switching_costs(self, rows: np.ndarray, is_open: np.ndarray,
                          port_hassle: np.ndarray):

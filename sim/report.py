@@ -87,4 +87,7 @@ def save_run(result: RunResult, out: Path, force: bool = False) -> list[Path]:
     names = ["timeseries.csv", "porting_matrix.csv", "loyalty.csv", "segment_porting.csv",
              "summary.json",
              "report.html", "loyalty.png", *[n for n, _, _ in PLOTS]]
+    if result.subscriber_sample is not None:
+        write_csv(out / "subscriber_sample.csv", result.subscriber_sample)
+        names.append("subscriber_sample.csv")
     return [out / n for n in names]

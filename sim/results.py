@@ -33,6 +33,7 @@ class RunResult:
     segment_porting: pd.DataFrame
     wall_seconds: float
     phase_seconds: dict[str, float] = field(default_factory=dict)
+    subscriber_sample: pd.DataFrame | None = None  # per-subscriber snapshots, on request
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -68,8 +69,10 @@ def collect_results(model: MNPModel, seed: int, wall_seconds: float) -> RunResul
             for k, seg in enumerate(segments):
                 rows.append((month, key, seg, into[j][k], out_of[j][k]))
     by_segment = pd.DataFrame(rows, columns=["month", "carrier", "segment", "port_in", "port_out"])
+    sample = (pd.concat([pd.DataFrame(s) for s in model.snapshots], ignore_index=True)
+              if model.snapshots else None)
     return RunResult(model.spec, seed, ts, porting, loyalty, by_segment, wall_seconds,
-                     dict(model.phase_seconds))
+                     dict(model.phase_seconds), sample)
 
 
 def summarise(result: RunResult) -> dict[str, Any]:
