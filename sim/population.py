@@ -12,7 +12,6 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from sim.behaviour.stars import star_levels
-from sim.scenario.params import CARRIERS
 from sim.scenario.schema import Scenario
 
 BRAND_TIERS = ("premium", "youth", "basic")  # GoTone, M-Zone, Easy Own (seed 003)
@@ -71,9 +70,6 @@ class Subscribers:
         """Memory held by the columns."""
         return sum(getattr(self, f.name).nbytes for f in fields(self))
 
-    def counts(self) -> np.ndarray:
-        """Rows per carrier."""
-        return np.bincount(self.carrier, minlength=len(CARRIERS))
 
 
 def _lognormal(rng: np.random.Generator, median: np.ndarray, sigma: np.ndarray) -> np.ndarray:

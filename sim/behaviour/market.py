@@ -104,14 +104,3 @@ class MarketState:
         if not self.has_segment_plans:
             return self.price[carrier]
         return self.price[carrier] * self.segment_price_factor[carrier, segment]
-
-    def price_matrix(self, segment: np.ndarray) -> np.ndarray:
-        """(n, 3) price of every carrier for each row (or (3,) when no segment plans)."""
-        if not self.has_segment_plans:
-            return self.price
-        return self.price[None, :] * self.segment_price_factor.T[segment]
-
-    def network_at(self, carrier: np.ndarray, weak: np.ndarray) -> np.ndarray:
-        """Per-row network quality at `carrier`, given whether the row is in a weak area."""
-        both = np.concatenate([self.network_quality, self.network_quality_weak])
-        return both[carrier + 3 * weak.view(np.int8)]

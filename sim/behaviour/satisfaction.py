@@ -39,6 +39,8 @@ def _targets(rows, carrier, own_discount, segment, weak, net_sens, svc_sens, pri
                          service[c], p, mean_price, value_sensitivity, price_sens[i])
 
 
+# _drift repeats _targets' price lookup rather than sharing a row helper: with the
+# helper (even inlined) this pass measured over ten times slower at 1M subscribers.
 @njit
 def _drift(carrier, segment, weak, net_sens, svc_sens, price_sens, discount, discount_left,
            price, network, network_weak, service, mean_price, value_sensitivity, relax,

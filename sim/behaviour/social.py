@@ -37,15 +37,6 @@ class SocialSignals:
     aware_contacts: np.ndarray   # (n,) int16 aware contacts
     moved_contacts: np.ndarray   # (n,) int16 contacts who moved last month
 
-    def contact_share(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
-        """(m, 3) share of each row's contacts on each carrier."""
-        return self.on_carrier[rows] * self.inv_degree[rows, None]
-
-    def contact_mood(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
-        """(m, 3) (satisfied - dissatisfied) / (2 x contacts) on each carrier."""
-        counts = self.on_carrier[rows].astype(np.float32)
-        return (self.satisfied[rows] - np.float32(0.5) * counts) / np.maximum(counts, 1)
-
 
 @njit
 def _refresh_counts(indptr, indices, carrier, satisfaction, threshold, aware, moved,
