@@ -24,15 +24,16 @@ err = Console(stderr=True, soft_wrap=True)  # one problem per line, never wrappe
 out = Console()
 
 DEFAULT_SCENARIO = "china_mnp_2019.yaml"
+TEACHING_SCENARIO = "false_loyalty_demo.yaml"
 
 
-def default_scenario() -> Path:
-    """scenarios/china_mnp_2019.yaml in the working folder, else beside the package."""
+def default_scenario(name: str = DEFAULT_SCENARIO) -> Path:
+    """scenarios/<name> in the working folder, else beside the package."""
     for base in (Path.cwd(), Path(__file__).resolve().parents[1]):
-        candidate = base / "scenarios" / DEFAULT_SCENARIO
+        candidate = base / "scenarios" / name
         if candidate.is_file():
             return candidate
-    return Path("scenarios") / DEFAULT_SCENARIO
+    return Path("scenarios") / name
 
 
 def fail(message: str) -> None:
@@ -293,6 +294,31 @@ def validate(
     path, spec = _load(scenario, overrides or [])
     out.print(f"{path}: OK ({spec.name}: {spec.months} months from {spec.start}, "
               f"{spec.population.size:,} subscribers, MNP from {spec.policy.mnp_start or 'never'})")
+
+
+@app.command()
+def viz(
+    scenario: Annotated[Path | None, typer.Argument(
+        help=f"Scenario YAML file (default: scenarios/{TEACHING_SCENARIO}).")] = None,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8765,
+    host: Annotated[str, typer.Option(
+        help="Address to listen on; the default serves this computer only. "
+             "0.0.0.0 lets a classroom reach it.")] = "127.0.0.1",
+) -> None:
+    """Open the interactive teaching page (Mesa SolaraViz) in the browser at http://HOST:PORT."""
+    import socket
+
+    path, _ = _load(scenario or default_scenario(TEACHING_SCENARIO), [])
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        fail(f"--port/--host: cannot listen on {host}:{port} ({exc.strerror or exc}); "
+             "choose another port with --port, or a local address with --host")
+    from sim.viz.server import serve
+    out.print(f"Teaching page for {path} at http://{host}:{port}  (Ctrl-C stops it)")
+    serve(path, host, port)
 
 
 @app.command()

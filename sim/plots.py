@@ -1,4 +1,9 @@
-"""Plots of one run, for people: labelled axes with units, consistent carrier colours."""
+"""Plots of one run, for people: labelled axes with units, consistent carrier colours.
+
+Each chart is an axes-level `draw_*` function over the run's monthly per-carrier
+series, so the saved PNGs and the live teaching page (`sim.viz`) draw the same
+thing the same way; the `plot_*` functions lay them out and save them.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,17 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 
 from sim.outputs import atomic_write  # noqa: E402
 from sim.style import (  # noqa: E402
     CARRIER_COLOURS,
     CARRIERS,
+    MARKET,
     QUADRANT_COLOURS,
     QUADRANT_LABELS,
     QUADRANTS,
+    SWITCHING_COST_PARTS,
     carrier_label,
 )
 
@@ -25,12 +33,151 @@ def _dates(frame: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(frame["month"] + "-01")
 
 
-def _mnp_line(ax, mnp_start: str | None) -> None:
+def mark_mnp(ax: Axes, mnp_start: str | None) -> None:
+    """A dashed line where number portability opens."""
     if mnp_start:
         ax.axvline(pd.to_datetime(mnp_start + "-01"), color="grey", ls="--", lw=1)
         ax.annotate("MNP opens", (pd.to_datetime(mnp_start + "-01"), 1), xycoords=("data",
                     "axes fraction"), xytext=(3, -12), textcoords="offset points",
                     fontsize=8, color="grey")
+
+
+def _of(ts: pd.DataFrame, key: str) -> pd.DataFrame:
+    """One carrier's rows, or the whole market's (summed over carriers) for MARKET."""
+    if key != MARKET:
+        return ts[ts["carrier"] == key]
+    return ts.drop(columns="carrier").groupby("month", as_index=False, sort=False).sum()
+
+
+def starting_subscribers(rows: pd.DataFrame) -> pd.Series:
+    """Subscribers at the start of each month: the end count with the month's flows undone."""
+    return (rows["subscribers"] - rows["port_in"] - rows["switch_in_new_number"] - rows["joins"]
+            + rows["port_out"] + rows["switch_out_new_number"] + rows["leaves"])
+
+
+def churn_percent(rows: pd.DataFrame) -> pd.Series:
+    """Monthly churn: subscribers who left their carrier (ported or took a new number),
+    as % of the month's starting subscribers."""
+    return 100 * (rows["port_out"] + rows["switch_out_new_number"]) / starting_subscribers(rows)
+
+
+def quadrant_millions(rows: pd.DataFrame) -> dict[str, pd.Series]:
+    """One carrier's subscribers (millions) in each loyalty quadrant at the start of each month."""
+    start = starting_subscribers(rows)
+    return {q: rows[q] * start / 1e6 for q in QUADRANTS}
+
+
+def quadrants_of(ts: pd.DataFrame, key: str) -> tuple[pd.Series, dict[str, pd.Series]]:
+    """(dates, quadrant -> millions) for one carrier or the whole market."""
+    if key != MARKET:
+        rows = ts[ts["carrier"] == key]
+        return _dates(rows), quadrant_millions(rows)
+    per = [quadrants_of(ts, k) for k in CARRIERS]
+    return per[0][0], {q: sum(p[1][q].to_numpy() for p in per) for q in QUADRANTS}
+
+
+def draw_shares(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
+    """Market share (%) per carrier."""
+    total = ts.groupby("month")["subscribers"].transform("sum")
+    for key in CARRIERS:
+        rows = ts[ts["carrier"] == key]
+        ax.plot(_dates(rows), 100 * rows["subscribers"] / total[rows.index],
+                color=CARRIER_COLOURS[key], label=carrier_label(key))
+    ax.set(ylabel="market share (%)", xlabel="month", title="Market share by carrier")
+    mark_mnp(ax, mnp_start)
+    ax.legend(fontsize=8)
+
+
+def draw_subscribers(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
+    """Subscribers (millions) per carrier."""
+    for key in CARRIERS:
+        rows = ts[ts["carrier"] == key]
+        ax.plot(_dates(rows), rows["subscribers"] / 1e6, color=CARRIER_COLOURS[key],
+                label=carrier_label(key))
+    ax.set(ylabel="subscribers (millions)", xlabel="month", title="Subscribers by carrier")
+    mark_mnp(ax, mnp_start)
+    ax.legend(fontsize=8)
+
+
+def draw_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
+    """Monthly port-ins (solid, up), port-outs (dotted, down) and net porting (bold)."""
+    for key in CARRIERS:
+        rows, colour = ts[ts["carrier"] == key], CARRIER_COLOURS[key]
+        dates = _dates(rows)
+        ax.plot(dates, rows["port_in"] / 1e6, color=colour, lw=1, alpha=0.7)
+        ax.plot(dates, -rows["port_out"] / 1e6, color=colour, lw=1, ls=":", alpha=0.9)
+        ax.plot(dates, rows["net_porting"] / 1e6, color=colour, lw=2.2,
+                label=f"{carrier_label(key)} net")
+    ax.plot([], [], color="grey", lw=1, label="port-ins (above 0)")
+    ax.plot([], [], color="grey", lw=1, ls=":", label="port-outs (below 0)")
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set(ylabel="subscribers (millions/month)", xlabel="month",
+           title="Monthly port-ins, port-outs and net porting")
+    mark_mnp(ax, mnp_start)
+    ax.legend(fontsize=7, ncol=2)
+
+
+def draw_net_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None,
+                     cumulative: bool = False) -> None:
+    """Monthly or cumulative net porting (millions) per carrier."""
+    for key in CARRIERS:
+        rows = ts[ts["carrier"] == key]
+        net = rows["net_porting"].cumsum() if cumulative else rows["net_porting"]
+        ax.plot(_dates(rows), net / 1e6, color=CARRIER_COLOURS[key], label=carrier_label(key))
+    if cumulative:
+        ax.set(ylabel="cumulative net porting (millions)", title="Cumulative net porting")
+    else:
+        ax.set(ylabel="net porting (millions/month)",
+               title="Monthly net porting (port-ins - port-outs)")
+    ax.set_xlabel("month")
+    ax.axhline(0, color="black", lw=0.6)
+    mark_mnp(ax, mnp_start)
+    ax.legend(fontsize=8)
+
+
+def draw_churn(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
+    """Monthly churn (%) per carrier and for the whole market."""
+    for key in (*CARRIERS, MARKET):
+        rows = _of(ts, key)
+        ax.plot(_dates(rows), churn_percent(rows), color=CARRIER_COLOURS[key],
+                lw=2.2 if key == MARKET else 1.2, label=carrier_label(key))
+    ax.set(ylabel="churn (% of subscribers/month)", xlabel="month",
+           title="Monthly churn: ported or switched to a new number")
+    ax.set_ylim(bottom=0)
+    mark_mnp(ax, mnp_start)
+    ax.legend(fontsize=8)
+
+
+def draw_quadrants(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | None) -> None:
+    """Subscribers (millions) in each loyalty quadrant, stacked, for a carrier or the market."""
+    dates, millions = quadrants_of(ts, key)
+    ax.stackplot(dates, *[millions[q] for q in QUADRANTS],
+                 colors=[QUADRANT_COLOURS[q] for q in QUADRANTS],
+                 labels=[QUADRANT_LABELS[q] for q in QUADRANTS], alpha=0.9)
+    ax.set(title=f"Loyalty quadrants: {carrier_label(key)}", xlabel="month",
+           ylabel="subscribers at month start (millions)")
+    ax.set_ylim(bottom=0)
+    mark_mnp(ax, mnp_start)
+    ax.legend(loc="lower left", fontsize=7)
+
+
+def draw_switching_cost(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | None) -> None:
+    """Mean switching cost per subscriber (yuan), stacked by part, for a carrier or the
+    market (the market's mean weights carriers by their subscribers)."""
+    if key == MARKET:
+        weight = ts["subscribers"]
+        frame = ts.assign(**{p: ts[p] * weight for p in SWITCHING_COST_PARTS})
+        rows = _of(frame, MARKET)
+        parts = [rows[p] / rows["subscribers"] for p in SWITCHING_COST_PARTS]
+    else:
+        rows = ts[ts["carrier"] == key]
+        parts = [rows[p] for p in SWITCHING_COST_PARTS]
+    ax.stackplot(_dates(rows), *parts, colors=list(SWITCHING_COST_PARTS.values()),
+                 labels=[p.removeprefix("sc_").replace("_", " ") for p in SWITCHING_COST_PARTS])
+    ax.set(title=f"Switching cost by part: {carrier_label(key)}", xlabel="month",
+           ylabel="mean switching cost (yuan, one-off)")
+    mark_mnp(ax, mnp_start)
+    ax.legend(loc="upper right", fontsize=7)
 
 
 def _save(fig, path: Path) -> None:
@@ -44,18 +191,8 @@ def _save(fig, path: Path) -> None:
 def plot_subscribers(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
     """Subscribers (millions) and market share (%) per carrier over time."""
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    total = ts.groupby("month")["subscribers"].transform("sum")
-    for key in CARRIERS:
-        rows = ts[ts["carrier"] == key]
-        ax1.plot(_dates(rows), rows["subscribers"] / 1e6, color=CARRIER_COLOURS[key],
-                 label=carrier_label(key))
-        ax2.plot(_dates(rows), 100 * rows["subscribers"] / total[rows.index],
-                 color=CARRIER_COLOURS[key], label=carrier_label(key))
-    ax1.set(ylabel="subscribers (millions)", xlabel="month", title="Subscribers by carrier")
-    ax2.set(ylabel="market share (%)", xlabel="month", title="Market share by carrier")
-    for ax in (ax1, ax2):
-        _mnp_line(ax, mnp_start)
-        ax.legend(fontsize=8)
+    draw_subscribers(ax1, ts, mnp_start)
+    draw_shares(ax2, ts, mnp_start)
     fig.suptitle(title)
     _save(fig, path)
 
@@ -63,52 +200,40 @@ def plot_subscribers(ts: pd.DataFrame, title: str, mnp_start: str | None, path: 
 def plot_net_porting(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
     """Monthly net porting and cumulative net porting per carrier."""
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    for key in CARRIERS:
-        rows = ts[ts["carrier"] == key]
-        ax1.plot(_dates(rows), rows["net_porting"] / 1e6, color=CARRIER_COLOURS[key],
-                 label=carrier_label(key))
-        ax2.plot(_dates(rows), rows["net_porting"].cumsum() / 1e6, color=CARRIER_COLOURS[key],
-                 label=carrier_label(key))
-    ax1.set(ylabel="net porting (millions/month)", xlabel="month",
-            title="Monthly net porting (port-ins - port-outs)")
-    ax2.set(ylabel="cumulative net porting (millions)", xlabel="month",
-            title="Cumulative net porting")
-    for ax in (ax1, ax2):
-        ax.axhline(0, color="black", lw=0.6)
-        _mnp_line(ax, mnp_start)
-        ax.legend(fontsize=8)
+    draw_net_porting(ax1, ts, mnp_start)
+    draw_net_porting(ax2, ts, mnp_start, cumulative=True)
     fig.suptitle(title)
     _save(fig, path)
 
 
-def plot_loyalty(loyalty: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
-    """Stacked loyalty quadrant shares (%) over time, one panel per carrier."""
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4), sharey=True)
-    for ax, key in zip(axes, CARRIERS):
-        rows = loyalty[loyalty["carrier"] == key]
-        ax.stackplot(_dates(rows), *[100 * rows[q] for q in QUADRANTS],
-                     colors=[QUADRANT_COLOURS[q] for q in QUADRANTS],
-                     labels=[QUADRANT_LABELS[q] for q in QUADRANTS], alpha=0.9)
-        ax.set(title=carrier_label(key), xlabel="month", ylim=(0, 100))
-        _mnp_line(ax, mnp_start)
-    axes[0].set_ylabel("share of the carrier's subscribers (%)")
-    axes[-1].legend(loc="lower right", fontsize=8)
+def plot_churn(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
+    """Monthly churn per carrier and market-wide."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    draw_churn(ax, ts, mnp_start)
+    fig.suptitle(title)
+    _save(fig, path)
+
+
+def plot_loyalty(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
+    """Loyalty quadrants (millions of subscribers, stacked): the market, then each carrier."""
+    fig, axes = plt.subplots(1, 4, figsize=(16, 4))
+    for ax, key in zip(axes, (MARKET, *CARRIERS)):
+        draw_quadrants(ax, ts, key, mnp_start)
+        if ax is not axes[0]:
+            ax.get_legend().remove()
+            ax.set_ylabel("")
     fig.suptitle(title)
     _save(fig, path)
 
 
 def plot_switching_cost(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
     """Average switching cost per subscriber (yuan), split into its parts, per carrier."""
-    parts = ["sc_number_loss", "sc_contract", "sc_bundle", "sc_loyalty", "sc_hassle"]
-    labels = ["number loss", "contract", "bundle", "loyalty/stars", "hassle"]
-    colours = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#999999"]
     fig, axes = plt.subplots(1, 3, figsize=(13, 4), sharey=True)
     for ax, key in zip(axes, CARRIERS):
-        rows = ts[ts["carrier"] == key]
-        ax.stackplot(_dates(rows), *[rows[p] for p in parts], colors=colours, labels=labels)
-        ax.set(title=carrier_label(key), xlabel="month")
-        _mnp_line(ax, mnp_start)
-    axes[0].set_ylabel("mean switching cost (yuan, one-off)")
-    axes[-1].legend(loc="upper right", fontsize=8)
+        draw_switching_cost(ax, ts, key, mnp_start)
+        if ax is not axes[-1]:
+            ax.get_legend().remove()
+        if ax is not axes[0]:
+            ax.set_ylabel("")
     fig.suptitle(title)
     _save(fig, path)

@@ -14,6 +14,8 @@ from sim.style import CARRIERS, carrier_label
 PLOTS = (
     ("subscribers.png", "Subscribers and market share", plots.plot_subscribers),
     ("net_porting.png", "Net porting", plots.plot_net_porting),
+    ("churn.png", "Monthly churn", plots.plot_churn),
+    ("loyalty.png", "Loyalty quadrants", plots.plot_loyalty),
     ("switching_cost.png", "Switching cost by part", plots.plot_switching_cost),
 )
 
@@ -55,7 +57,6 @@ def report_html(result: RunResult, out: Path) -> str:
         f"<td>{s['cumulative_net_porting'][k] / 1e6:+,.2f}</td>"
         f"<td>{100 * s['final_false_loyal_share'][k]:.1f}%</td></tr>" for k in CARRIERS)
     figures = "".join(embed_image(out / name, title) for name, title, _ in PLOTS)
-    figures += embed_image(out / "loyalty.png", "Loyalty quadrants")
     body = f"""<h1>{html.escape(result.scenario.name)}</h1>
 <p>{html.escape(result.scenario.description)}</p>
 <h2>Reading</h2><p>{html.escape(reading(result))}</p>
@@ -80,13 +81,11 @@ def save_run(result: RunResult, out: Path, force: bool = False) -> list[Path]:
     write_csv(out / "segment_porting.csv", result.segment_porting)
     for name, heading, plot in PLOTS:
         plot(result.timeseries, f"{heading}: {title}", mnp, out / name)
-    plots.plot_loyalty(result.loyalty, f"Loyalty quadrants by carrier: {title}", mnp,
-                       out / "loyalty.png")
     write_json(out / "summary.json", result.summary)
     write_text(out / "report.html", report_html(result, out))
     names = ["timeseries.csv", "porting_matrix.csv", "loyalty.csv", "segment_porting.csv",
              "summary.json",
-             "report.html", "loyalty.png", *[n for n, _, _ in PLOTS]]
+             "report.html", *[n for n, _, _ in PLOTS]]
     if result.subscriber_sample is not None:
         write_csv(out / "subscriber_sample.csv", result.subscriber_sample)
         names.append("subscriber_sample.csv")

@@ -40,9 +40,11 @@ class RunResult:
         return summarise(self)
 
 
-def collect_results(model: MNPModel, seed: int, wall_seconds: float) -> RunResult:
-    """Turn the model's DataCollector records into the output tables."""
+def timeseries_of(model: MNPModel) -> pd.DataFrame:
+    """The monthly per-carrier series so far (empty, with its columns, before month 1)."""
     dc = model.datacollector
+    if not dc.model_vars.get("month"):
+        return pd.DataFrame(columns=list(TIMESERIES_COLUMNS))
     months = dc.get_model_vars_dataframe()["month"].tolist()
     per_carrier = dc.get_agenttype_vars_dataframe(CarrierAgent).reset_index()
     key_of = {c.unique_id: c.key for c in model.carriers}
@@ -52,7 +54,14 @@ def collect_results(model: MNPModel, seed: int, wall_seconds: float) -> RunResul
     order = {k: i for i, k in enumerate(CARRIERS)}
     per_carrier["_order"] = per_carrier["carrier"].map(order)
     ts = per_carrier.sort_values(["Step", "_order"])[list(TIMESERIES_COLUMNS)]
-    ts = ts.reset_index(drop=True)
+    return ts.reset_index(drop=True)
+
+
+def collect_results(model: MNPModel, seed: int, wall_seconds: float) -> RunResult:
+    """Turn the model's DataCollector records into the output tables."""
+    dc = model.datacollector
+    months = dc.get_model_vars_dataframe()["month"].tolist()
+    ts = timeseries_of(model)
 
     rows = []
     for month, matrix in zip(months, dc.get_model_vars_dataframe()["ports"]):

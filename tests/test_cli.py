@@ -15,7 +15,7 @@ runner = CliRunner()
 SMALL = ["--set", "population.size=3000", "--set", "months=14"]
 OUTPUTS = {"timeseries.csv", "porting_matrix.csv", "loyalty.csv", "segment_porting.csv",
            "summary.json", "report.html",
-           "subscribers.png", "net_porting.png", "loyalty.png", "switching_cost.png"}
+           "subscribers.png", "net_porting.png", "churn.png", "loyalty.png", "switching_cost.png"}
 
 
 def test_run_writes_every_output(tmp_path):
@@ -28,7 +28,7 @@ def test_run_writes_every_output(tmp_path):
     assert summary["population_rows"] == 3000 and summary["months"] == 14
     assert set(summary["cumulative_net_porting"]) == {"mobile", "unicom", "telecom"}
     html = (out / "report.html").read_text()
-    assert html.count("data:image/png;base64") == 4 and "Reading" in html
+    assert html.count("data:image/png;base64") == 5 and "Reading" in html
     header = (out / "timeseries.csv").read_text().splitlines()[0].split(",")
     for col in ("month", "carrier", "subscribers", "port_in", "port_out", "net_porting",
                 "switch_in_new_number", "switch_out_new_number", "joins", "leaves", "revenue",
