@@ -11,7 +11,7 @@ PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 python3 python \
 	$(wildcard /root/.pyenv/versions/3.1[2-9]*/bin/python3) \
 	$(wildcard /usr/local/bin/python3.1[2-9]) $(wildcard /usr/bin/python3.1[2-9])
 
-.PHONY: run test venv bench docs clean
+.PHONY: run test venv bench docs clean browser viz lesson
 
 define find_python
 for c in $(PYTHON_CANDIDATES) $$(command -v pyenv >/dev/null 2>&1 && ls -d "$$(pyenv root)"/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
@@ -24,15 +24,42 @@ $(STAMP): pyproject.toml
 	echo "Using $$py ($$($$py --version))"; \
 	[ -x $(PY) ] || $$py -m venv $(VENV); \
 	$(PY) -m pip install -q --upgrade pip && \
-	$(PY) -m pip install -q -e '.[test,discovery]' && touch $(STAMP)
+	$(PY) -m pip install -q -e '.[test,discovery]' && \
+	$(PY) -m sim.viz.assets && touch $(STAMP)
 
 venv: $(STAMP)
 
 run: $(STAMP)
 	$(VENV)/bin/mnp run scenarios/china_mnp_2019.yaml --out out/china_mnp_2019 --force
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest
+
+# Debian's chromium for the teaching page's browser test (Playwright drives it; no
+# browser download). Installed with apt as root or with password-less sudo; elsewhere
+# the test is skipped locally (and fails under CI=true).
+browser:
+	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "note: no apt-get; install chromium yourself for the browser test"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	else echo "note: not root; run 'sudo apt-get install chromium' for the browser test"; exit 0; fi; \
+	echo "Installing Debian's chromium for the browser test..."; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	  chromium >/dev/null || echo "note: could not install chromium"
+
+# The teaching page (scenarios/false_loyalty_demo.yaml) at http://127.0.0.1:8765
+viz: $(STAMP)
+	$(VENV)/bin/mnp viz
+
+# Regenerate the lesson's figures (docs/figures/false-loyalty/) and print its numbers.
+LESSON_OUT := out/false_loyalty_demo
+LESSON_FIGURES := subscribers churn loyalty switching_cost net_porting
+lesson: $(STAMP)
+	$(VENV)/bin/mnp run scenarios/false_loyalty_demo.yaml --out $(LESSON_OUT) --force
+	mkdir -p docs/figures/false-loyalty
+	for f in $(LESSON_FIGURES); do cp $(LESSON_OUT)/$$f.png docs/figures/false-loyalty/; done
+	$(PY) -m sim.story scenarios/false_loyalty_demo.yaml $(LESSON_OUT)
 
 # Benchmarks print their figures and write CSV + PNG to experiments/bench/results/
 # (about 10 minutes on 2 cores; BENCH_SIZES=... to change the scaling sizes).
