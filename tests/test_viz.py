@@ -77,3 +77,16 @@ def test_viz_port_in_use_exits_2():
         port = busy.getsockname()[1]
         res = runner.invoke(app, ["viz", str(DEMO), "--port", str(port)])
     assert res.exit_code == 2 and "--port" in res.output and str(port) in res.output
+
+
+def test_every_shipped_scenario_opens_on_the_page():
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        params = controls(path)
+        values = initial_values(params)
+        for name, p in params.items():  # every slider starts inside its range
+            if hasattr(p, "min"):
+                assert p.min <= values[name] <= p.max, (path.name, name)
+        values["population"] = 2000
+        model = TeachingModel(**values)
+        model.step()
+        assert model.month == 1, path.name

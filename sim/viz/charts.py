@@ -78,37 +78,32 @@ PortingChart = _chart(plots.draw_porting)
 ChurnChart = _chart(plots.draw_churn)
 
 
-@solara.component
-def QuadrantChart(model: TeachingModel):
-    """Loyalty quadrants (millions, stacked) for a carrier the teacher picks."""
-    update_counter.get()
-    choice, set_choice = solara.use_state(carrier_label("mobile"))
-    ts = timeseries_of(model)
-    with solara.Column(classes=["mnp-quadrants"]):
-        solara.Select("Quadrants of", value=choice, values=list(CHOICES), on_value=set_choice)
-        if ts.empty:
-            _waiting()
-        else:
-            fig, ax = _figure()
-            plots.draw_quadrants(ax, ts, CHOICES[choice], model.spec.policy.mnp_start)
-            _show(fig, model)
+def _chart_per_carrier(draw, label: str, first: str):
+    """A page component drawing a per-carrier `sim.plots` chart, with a menu to pick
+    the carrier or the whole market (starting at `first`)."""
+    name = draw.__name__.removeprefix("draw_")
+
+    @solara.component
+    def component(model: TeachingModel):
+        update_counter.get()  # redraw after every step, like Mesa's own components
+        choice, set_choice = solara.use_state(carrier_label(first))
+        ts = timeseries_of(model)
+        with solara.Column(classes=[f"mnp-{name.replace('_', '-')}"]):
+            solara.Select(label, value=choice, values=list(CHOICES), on_value=set_choice)
+            if ts.empty:
+                _waiting()
+            else:
+                fig, ax = _figure()
+                draw(ax, ts, CHOICES[choice], model.spec.policy.mnp_start)
+                _show(fig, model)
+
+    return component
 
 
-@solara.component
-def SwitchingCostChart(model: TeachingModel):
-    """Mean switching cost by part (yuan) for a carrier the teacher picks."""
-    update_counter.get()
-    choice, set_choice = solara.use_state(carrier_label(MARKET))
-    ts = timeseries_of(model)
-    with solara.Column(classes=["mnp-switching-cost"]):
-        solara.Select("Switching cost of", value=choice, values=list(CHOICES),
-                      on_value=set_choice)
-        if ts.empty:
-            _waiting()
-        else:
-            fig, ax = _figure()
-            plots.draw_switching_cost(ax, ts, CHOICES[choice], model.spec.policy.mnp_start)
-            _show(fig, model)
+#: Loyalty quadrants (millions, stacked), China Mobile's first: the false-loyal incumbent.
+QuadrantChart = _chart_per_carrier(plots.draw_quadrants, "Quadrants of", "mobile")
+#: Mean switching cost by part (yuan), the whole market's first.
+SwitchingCostChart = _chart_per_carrier(plots.draw_switching_cost, "Switching cost of", MARKET)
 
 
 def sample_layout(initial_carrier: np.ndarray) -> np.ndarray:

@@ -24,9 +24,12 @@ MIN_POPULATION, MAX_POPULATION = 2_000, 200_000
 
 
 def mnp_month(scenario: Scenario) -> int:
-    """The run month (1 = first) in which MNP opens; 0 when it never does."""
+    """The run month (1 = first) in which MNP opens; 0 when it never does. Opening
+    before the run shows as month 1; after it, as the last month (the slider's range)."""
     start = scenario.policy.mnp_start
-    return 0 if start is None else month_index(start, scenario.start) + 1
+    if start is None:
+        return 0
+    return min(max(month_index(start, scenario.start) + 1, 1), scenario.months)
 
 
 def overrides(scenario: Scenario, *, mnp_opens: int, number_loss_cost: float,
