@@ -304,6 +304,8 @@ def viz(
     host: Annotated[str, typer.Option(
         help="Address to listen on; the default serves this computer only. "
              "0.0.0.0 lets a classroom reach it.")] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option(
+        "--open/--no-open", help="Also open the page in this computer's browser.")] = False,
 ) -> None:
     """Open the interactive teaching page (Mesa SolaraViz) in the browser at http://HOST:PORT."""
     import socket
@@ -318,7 +320,7 @@ def viz(
              "choose another port with --port, or a local address with --host")
     from sim.viz.server import serve
     out.print(f"Teaching page for {path} at http://{host}:{port}  (Ctrl-C stops it)")
-    serve(path, host, port)
+    serve(path, host, port, open_browser)
 
 
 @app.command()

@@ -14,14 +14,17 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
 
-def command(scenario_file: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[str]:
-    """The server command line (Solara's own `run`, production mode, no browser opened)."""
+def command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+            open_browser: bool = False) -> list[str]:
+    """The server command line (Solara's own `run`, in production mode)."""
     return [sys.executable, "-m", "solara", "run", "sim.viz.app", "--host", host,
-            "--port", str(port), "--production", "--no-open", "--log-level", "warning"]
+            "--port", str(port), "--production", "--open" if open_browser else "--no-open",
+            "--log-level", "warning"]
 
 
-def serve(scenario_file: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> NoReturn:
+def serve(scenario_file: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+          open_browser: bool = False) -> NoReturn:
     """Replace this process with the server, so Ctrl-C and signals reach it directly."""
     env = {**os.environ, SCENARIO_ENV: str(Path(scenario_file).resolve())}
-    args = command(scenario_file, host, port)
+    args = command(host, port, open_browser)
     os.execve(args[0], args, env)
