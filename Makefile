@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 	echo "Using $$py ($$($$py --version))"; \
 	[ -x $(PY) ] || $$py -m venv $(VENV); \
 	$(PY) -m pip install -q --upgrade pip && \
-	$(PY) -m pip install -q -e '.[test,discovery]' && \
+	$(PY) -m pip install -q -e '.[test,discovery,game]' && \
 	$(PY) -m sim.viz.assets && touch $(STAMP)
 
 venv: $(STAMP)

@@ -286,6 +286,88 @@ def analyze(
 
 
 @app.command()
+def game(
+    scenario: Annotated[Path | None, typer.Argument(
+        help="Scenario YAML file (default: scenarios/china_mnp_2019.yaml).")] = None,
+    strategies: Annotated[list[str] | None, typer.Option(
+        "--strategies", help="CARRIER=STRATEGY,STRATEGY,... (named strategies or paths); "
+        "repeat per carrier; the first is the carrier's status quo. A carrier left out "
+        "keeps the scenario's strategy.")] = None,
+    payoff: Annotated[str, typer.Option(
+        help="profit, net_porting, revenue, cost, or a weighted mix like "
+             "net_porting=1,profit=0.5 (net porting in millions, money in billions of yuan)."
+    )] = "net_porting",
+    horizon: Annotated[int | None, typer.Option(
+        help="Months simulated from the scenario's start (default: the scenario's months).",
+        min=1)] = None,
+    replicates: Annotated[int, typer.Option(help="Runs per profile (common seeds).", min=1)] = 10,
+    max_profiles: Annotated[int, typer.Option(
+        help="Simulate every profile up to this many; above it a stated sample.", min=1)] = 64,
+    seed: Annotated[int | None, typer.Option(
+        help="Base seed of the replicates (default: the scenario's).")] = None,
+    workers: Annotated[int, typer.Option(help="Local Dask worker processes.", min=1)] = 2,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Address of a running Dask scheduler (instead of local workers).")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Output folder (default: out/game_<scenario name>).")] = None,
+    overrides: OverrideOpt = None,
+    resume: Annotated[bool, typer.Option(help="Finish an interrupted game in --out.")] = False,
+    force: Annotated[bool, typer.Option(help="Start over in an existing --out.")] = False,
+) -> None:
+    """Best responses and equilibria among the carriers' strategies, from simulation."""
+    from sim.game import (
+        GameError,
+        best_response_dynamics,
+        best_response_table,
+        mixed_equilibrium,
+        parse_payoff,
+        parse_strategies,
+        payoff_table,
+        play,
+        pure_equilibria,
+    )
+    from sim.game.report import reading, save_game
+
+    path, base = _load(scenario, overrides or [])
+    extra = list(overrides or []) + ([f"months={horizon}"] if horizon else [])
+    try:
+        spec = parse_strategies(strategies or [])
+        measure = parse_payoff(payoff)
+    except GameError as exc:
+        fail(str(exc))
+    target = out_dir or Path("out") / f"game_{base.name}"
+    total = spec.size
+    with Progress(TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total} runs"), TimeRemainingColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task(f"{min(total, max_profiles)} profiles x {replicates}",
+                                 total=None)
+        try:
+            played = play(path, spec, replicates, target, extra, seed, max_profiles, workers,
+                          scheduler, resume=resume, force=force,
+                          on_progress=lambda done, all_, _: progress.update(
+                              task, completed=done, total=all_))
+        except (GameError, OutputError) as exc:
+            fail(str(exc))
+        except ScenarioError as exc:
+            fail(exc.render())
+    failed = played.runs[played.runs["status"] != "ok"] if len(played.runs) else played.runs
+    if len(failed):
+        err.print(f"[yellow]{len(failed)} run(s) failed[/]; first: {failed['error'].iloc[0]}")
+    table = payoff_table(spec, played.profiles, played.runs, measure)
+    equilibria = pure_equilibria(table)
+    dynamics = best_response_dynamics(table)
+    mixed = mixed_equilibrium(table)
+    responses = best_response_table(table)
+    save_game(played, table, equilibria, dynamics, mixed, responses, target)
+    for sentence in reading(played, table, equilibria, dynamics, mixed):
+        out.print(f"• {sentence}", highlight=False)
+    out.print(f"{played.wall_seconds:.1f} s on {played.workers} worker(s); simulated "
+              f"{played.method}. Wrote {target}/report.html, payoffs.csv, best_responses.csv, "
+              "game.json and plots")
+
+
+@app.command()
 def validate(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file to check.")],
     overrides: OverrideOpt = None,

@@ -40,7 +40,7 @@ from sim.outputs import OutputError, write_json
 from sim.scenario.loading import ScenarioError, set_path
 from sim.sweep.design import expected_points, plan_runs
 from sim.sweep.metrics import metric_value
-from sim.sweep.study import Metric, Study, fingerprint, load_study
+from sim.sweep.study import Metric, fingerprint, load_study
 
 TASK_TARGET = 4  # aim for this many tasks per worker: progress and balance vs overhead
 
@@ -112,7 +112,7 @@ def _describe(exc: Exception) -> str:
 
 # ---------------------------------------------------------------- files
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """Write to a dot-prefixed temporary file beside `path`, then rename into place."""
     tmp = path.with_name(f".{path.name}.tmp")
     frame.to_parquet(tmp, index=False)
@@ -136,7 +136,7 @@ def read_runs(paths: SweepPaths) -> pd.DataFrame:
     return runs.sort_values("run_id").reset_index(drop=True)
 
 
-def _now() -> str:
+def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -166,6 +166,51 @@ def dask_executor(workers: int, scheduler: str | None = None,
             cluster.close()
 
 
+# ---------------------------------------------------------------- planned runs on Dask
+
+@dataclass
+class Execution:
+    """What one pass over planned runs did."""
+
+    ran: int = 0
+    failed: int = 0
+    tasks: int = 0
+    run_seconds: float = 0.0
+    workers: int = 1
+
+
+def execute_planned(paths: SweepPaths, todo: pd.DataFrame, batch: Callable[..., pd.DataFrame],
+                    before: tuple, after: tuple, workers: int, scheduler: str | None = None,
+                    scheduler_file: str | None = None, batch_size: int | None = None,
+                    on_progress: Callable[[int, int], None] | None = None) -> Execution:
+    """Run the planned rows of `todo` on Dask, in batches of `batch(*before, rows, *after)`,
+    writing each finished batch to its own part file as it arrives (so a kill loses at
+    most the batches in flight). Each returned frame needs `status` and `wall_seconds`.
+    on_progress(ran, failed) is called as batches finish."""
+    stats = Execution(workers=workers)
+    if not len(todo):
+        return stats
+    paths.parts.mkdir(parents=True, exist_ok=True)
+    with dask_executor(workers, scheduler, scheduler_file) as (executor, n_workers):
+        stats.workers = n_workers
+        size = batch_size or max(1, min(50, math.ceil(len(todo) / (n_workers * TASK_TARGET))))
+        batches = [todo.iloc[i:i + size] for i in range(0, len(todo), size)]
+        next_part = 1 + max([int(p.stem.split("-")[1]) for p in paths.part_files()] or [0])
+        futures = [executor.submit(batch, *before, b.to_dict("records"), *after)
+                   for b in batches]
+        stats.tasks = len(futures)
+        for future in cf.as_completed(futures):
+            frame = future.result()
+            write_parquet(frame, paths.parts / f"part-{next_part:05d}.parquet")
+            next_part += 1
+            stats.ran += len(frame)
+            stats.failed += int((frame["status"] != "ok").sum())
+            stats.run_seconds += float(frame["wall_seconds"].sum())
+            if on_progress:
+                on_progress(stats.ran, stats.failed)
+    return stats
+
+
 # ---------------------------------------------------------------- the sweep
 
 @dataclass
@@ -182,24 +227,25 @@ class SweepReport:
     overhead_per_task: float
 
 
-def _prepare(paths: SweepPaths, study: Study, study_hash: str, base_hash: str,
-             resume: bool, force: bool) -> None:
+def prepare_store(paths: SweepPaths, study_hash: str, base_hash: str, resume: bool,
+                  force: bool, what: str = "sweep") -> None:
+    """Make `paths.out` ready: check a resumed store's fingerprints, or start a new one."""
     out = paths.out
     if resume:
         if not paths.manifest.is_file():
-            raise OutputError(f"--resume: {out} holds no sweep (no manifest.json); "
+            raise OutputError(f"--resume: {out} holds no {what} (no manifest.json); "
                               "run without --resume first")
         manifest = json.loads(paths.manifest.read_text())
         if (manifest.get("study_hash"), manifest.get("scenario_hash")) != (study_hash, base_hash):
-            raise OutputError(f"--resume: the study or its scenario changed since the sweep in "
-                              f"{out} started; use a new --out, or --force to start over")
+            raise OutputError(f"--resume: the {what} or its scenario changed since the {what} "
+                              f"in {out} started; use a new --out, or --force to start over")
         for stray in paths.parts.glob(".part-*.tmp"):
             stray.unlink()  # a write killed before its rename
         return
     if out.exists() and any(out.iterdir()):
         if not force:
             raise OutputError(f"--out {out} already holds files; add --resume to finish that "
-                              "sweep, --force to start over, or choose another folder")
+                              f"{what}, --force to start over, or choose another folder")
         for item in (paths.manifest, paths.design, paths.runs):
             item.unlink(missing_ok=True)
         shutil.rmtree(paths.parts, ignore_errors=True)
@@ -221,13 +267,13 @@ def run_study(study_path: str | Path, out: str | Path, workers: int = 2,
     study, _, base = load_study(study_path)
     study_hash, base_hash = fingerprint(study.model_dump(mode="json")), fingerprint(base)
     paths = SweepPaths(Path(out))
-    _prepare(paths, study, study_hash, base_hash, resume, force)
+    prepare_store(paths, study_hash, base_hash, resume, force)
 
     integer_paths = {p for p in study.names if isinstance(_get(base, p), int)
                      and not isinstance(_get(base, p), bool)}
     design = plan_runs(study, integer_paths)
     if not resume:
-        _write_parquet(design, paths.design)
+        write_parquet(design, paths.design)
         write_json(paths.manifest, {
             "study": study.name, "study_file": str(study_path), "study_hash": study_hash,
             "scenario_hash": base_hash, "version": __version__, "sampler": study.sampler,
@@ -235,48 +281,32 @@ def run_study(study_path: str | Path, out: str | Path, workers: int = 2,
             "runs": len(design), "study_seed": study.seed, "seeds": "SeedSequence([seed, "
             "replicate]) per replicate, common to every design point",
             "parameters": study.names, "metrics": [m.name for m in study.metrics],
-            "study_spec": study.model_dump(mode="json"), "started": _now(), "status": "running",
+            "study_spec": study.model_dump(mode="json"), "started": utc_now(), "status": "running",
         })
     paths.parts.mkdir(exist_ok=True)
     already = done_ids(paths)
     todo = design[~design["run_id"].isin(already)]
     metrics = [m.model_dump(mode="json") for m in study.metrics]
-    ran = failed = 0
-    tasks = 0
-    run_seconds = 0.0
-    if len(todo):
-        with dask_executor(workers, scheduler, scheduler_file) as (executor, n_workers):
-            size = batch_size or max(1, min(50, math.ceil(len(todo) / (n_workers * TASK_TARGET))))
-            batches = [todo.iloc[i:i + size] for i in range(0, len(todo), size)]
-            next_part = 1 + max([int(p.stem.split("-")[1]) for p in paths.part_files()] or [0])
-            futures = [executor.submit(run_batch, base, metrics, b.to_dict("records"),
-                                       study.names) for b in batches]
-            tasks = len(futures)
-            for future in cf.as_completed(futures):
-                frame = future.result()
-                _write_parquet(frame, paths.parts / f"part-{next_part:05d}.parquet")
-                next_part += 1
-                ran += len(frame)
-                failed += int((frame["status"] != "ok").sum())
-                run_seconds += float(frame["wall_seconds"].sum())
-                if on_progress:
-                    on_progress(len(already) + ran, len(design), failed)
-    else:
-        n_workers = workers
+    stats = execute_planned(paths, todo, run_batch, (base, metrics), (study.names,), workers,
+                            scheduler, scheduler_file, batch_size,
+                            None if on_progress is None else
+                            lambda ran, failed: on_progress(len(already) + ran, len(design),
+                                                            failed))
     runs = read_runs(paths)
     complete = len(runs) == len(design)
     if complete:
-        _write_parquet(runs, paths.runs)
+        write_parquet(runs, paths.runs)
     wall = time.perf_counter() - t0
     manifest = json.loads(paths.manifest.read_text())
-    manifest.update(status="complete" if complete else "incomplete", finished=_now(),
+    manifest.update(status="complete" if complete else "incomplete", finished=utc_now(),
                     failed_runs=int((runs.get("status", pd.Series(dtype=str)) != "ok").sum()))
     write_json(paths.manifest, manifest)
     if report is not None:
-        overhead = max(wall * n_workers - run_seconds, 0.0) / tasks if tasks else 0.0
-        report.append(SweepReport(len(design), ran, len(already),
+        overhead = (max(wall * stats.workers - stats.run_seconds, 0.0) / stats.tasks
+                    if stats.tasks else 0.0)
+        report.append(SweepReport(len(design), stats.ran, len(already),
                                   runs[runs["status"] != "ok"] if len(runs) else runs,
-                                  wall, n_workers, tasks, overhead))
+                                  wall, stats.workers, stats.tasks, overhead))
     return runs
 
 
@@ -286,5 +316,5 @@ def _get(data: Any, path: str) -> Any:
     return data
 
 
-__all__ = ["ScenarioError", "SweepPaths", "SweepReport", "dask_executor", "read_runs",
-           "run_batch", "run_study"]
+__all__ = ["Execution", "ScenarioError", "SweepPaths", "SweepReport", "dask_executor",
+           "execute_planned", "prepare_store", "read_runs", "run_batch", "run_study"]
