@@ -9,7 +9,6 @@ fixed by (profile, seed), so results do not depend on the number of workers.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,10 +25,8 @@ from sim.scenario.schema import Scenario, Strategies
 from sim.sweep.design import replicate_seed
 from sim.sweep.execution import (
     SweepPaths,
-    done_ids,
-    execute_planned,
     prepare_store,
-    read_runs,
+    run_missing,
     utc_now,
     write_parquet,
 )
@@ -132,19 +129,7 @@ def play(path: str | Path, game: Game, replicates: int, out: str | Path,
             "runs": len(design), "seed": seed, "months": base.months,
             "seeds": "SeedSequence([seed, replicate]) per replicate, common to every profile",
             "started": utc_now(), "status": "running"})
-    already = done_ids(paths)
-    todo = design[~design["run_id"].isin(already)]
-    stats = execute_planned(paths, todo, play_batch, (base, actions), (), workers, scheduler,
-                            scheduler_file, None,
-                            None if on_progress is None else
-                            lambda ran, failed: on_progress(len(already) + ran, len(design),
-                                                            failed))
-    runs = read_runs(paths)
-    complete = len(runs) == len(design)
-    if complete:
-        write_parquet(runs, paths.runs)
-    manifest = json.loads(paths.manifest.read_text())
-    manifest.update(status="complete" if complete else "incomplete", finished=utc_now())
-    write_json(paths.manifest, manifest)
+    runs, stats, _ = run_missing(paths, design, play_batch, (base, actions), (), workers,
+                                 scheduler, scheduler_file, None, on_progress)
     return Played(game, profiles, method, replicates, runs, base,
                   time.perf_counter() - t0, stats.workers)

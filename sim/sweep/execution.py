@@ -211,6 +211,32 @@ def execute_planned(paths: SweepPaths, todo: pd.DataFrame, batch: Callable[..., 
     return stats
 
 
+def run_missing(paths: SweepPaths, design: pd.DataFrame, batch: Callable[..., pd.DataFrame],
+                before: tuple, after: tuple, workers: int, scheduler: str | None = None,
+                scheduler_file: str | None = None, batch_size: int | None = None,
+                on_progress: Callable[[int, int, int], None] | None = None,
+                ) -> tuple[pd.DataFrame, Execution, int]:
+    """Run the design's rows not yet in the store, merge every finished run, and mark
+    the manifest complete or incomplete. Returns (runs, what ran, runs found done).
+    on_progress(done, total, failed) counts the runs found done too."""
+    already = done_ids(paths)
+    todo = design[~design["run_id"].isin(already)]
+    stats = execute_planned(paths, todo, batch, before, after, workers, scheduler,
+                            scheduler_file, batch_size,
+                            None if on_progress is None else
+                            lambda ran, failed: on_progress(len(already) + ran, len(design),
+                                                            failed))
+    runs = read_runs(paths)
+    complete = len(runs) == len(design)
+    if complete:
+        write_parquet(runs, paths.runs)
+    manifest = json.loads(paths.manifest.read_text())
+    manifest.update(status="complete" if complete else "incomplete", finished=utc_now(),
+                    failed_runs=int((runs.get("status", pd.Series(dtype=str)) != "ok").sum()))
+    write_json(paths.manifest, manifest)
+    return runs, stats, len(already)
+
+
 # ---------------------------------------------------------------- the sweep
 
 @dataclass
@@ -269,6 +295,7 @@ def run_study(study_path: str | Path, out: str | Path, workers: int = 2,
     paths = SweepPaths(Path(out))
     prepare_store(paths, study_hash, base_hash, resume, force)
 
+    metrics = [m.model_dump(mode="json") for m in study.metrics]
     integer_paths = {p for p in study.names if isinstance(_get(base, p), int)
                      and not isinstance(_get(base, p), bool)}
     design = plan_runs(study, integer_paths)
@@ -283,28 +310,14 @@ def run_study(study_path: str | Path, out: str | Path, workers: int = 2,
             "parameters": study.names, "metrics": [m.name for m in study.metrics],
             "study_spec": study.model_dump(mode="json"), "started": utc_now(), "status": "running",
         })
-    paths.parts.mkdir(exist_ok=True)
-    already = done_ids(paths)
-    todo = design[~design["run_id"].isin(already)]
-    metrics = [m.model_dump(mode="json") for m in study.metrics]
-    stats = execute_planned(paths, todo, run_batch, (base, metrics), (study.names,), workers,
-                            scheduler, scheduler_file, batch_size,
-                            None if on_progress is None else
-                            lambda ran, failed: on_progress(len(already) + ran, len(design),
-                                                            failed))
-    runs = read_runs(paths)
-    complete = len(runs) == len(design)
-    if complete:
-        write_parquet(runs, paths.runs)
+    runs, stats, already = run_missing(paths, design, run_batch, (base, metrics),
+                                       (study.names,), workers, scheduler, scheduler_file,
+                                       batch_size, on_progress)
     wall = time.perf_counter() - t0
-    manifest = json.loads(paths.manifest.read_text())
-    manifest.update(status="complete" if complete else "incomplete", finished=utc_now(),
-                    failed_runs=int((runs.get("status", pd.Series(dtype=str)) != "ok").sum()))
-    write_json(paths.manifest, manifest)
     if report is not None:
         overhead = (max(wall * stats.workers - stats.run_seconds, 0.0) / stats.tasks
                     if stats.tasks else 0.0)
-        report.append(SweepReport(len(design), stats.ran, len(already),
+        report.append(SweepReport(len(design), stats.ran, already,
                                   runs[runs["status"] != "ok"] if len(runs) else runs,
                                   wall, stats.workers, stats.tasks, overhead))
     return runs
@@ -317,4 +330,5 @@ def _get(data: Any, path: str) -> Any:
 
 
 __all__ = ["Execution", "ScenarioError", "SweepPaths", "SweepReport", "dask_executor",
-           "execute_planned", "prepare_store", "read_runs", "run_batch", "run_study"]
+           "execute_planned", "prepare_store", "read_runs", "run_batch", "run_missing",
+           "run_study"]
