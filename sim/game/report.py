@@ -107,17 +107,20 @@ def _profile(c: int, s: int, j: int, t: int, k: int, u: int) -> tuple[int, int, 
 
 
 def plot_dynamics(table: PayoffTable, dynamics: Dynamics, path: Path) -> None:
-    """Each carrier's payoff along the best-response path, with the profiles named."""
+    """Each carrier's payoff along the best-response path, as its change from the status
+    quo (levels differ by carrier size and would hide the moves), profiles named."""
     fig, ax = plt.subplots(figsize=(max(6.0, 1.8 * len(dynamics.path) + 3), 4))
     steps = range(len(dynamics.path))
-    for c, carrier in enumerate(CARRIERS):
-        ax.plot(steps, [table.mean(p, c) for p, _ in dynamics.path], marker="o",
-                color=CARRIER_COLOURS[carrier], label=carrier_label(carrier))
+    start = dynamics.path[0][0]
+    for c, carrier in enumerate(CARRIERS):  # change from the status quo: the moves' stakes
+        ax.plot(steps, [table.mean(p, c) - table.mean(start, c) for p, _ in dynamics.path],
+                marker="o", color=CARRIER_COLOURS[carrier], label=carrier_label(carrier))
+    ax.axhline(0, color="black", lw=0.6)
     labels = ["start\n" + "\n".join(table.game.names(dynamics.path[0][0]))] + [
         f"{carrier_label(mover)} moves\n" + "\n".join(table.game.names(p))
         for p, mover in dynamics.path[1:]]
     ax.set_xticks(list(steps), labels, fontsize=7)
-    ax.set(ylabel=f"payoff ({table.payoff.unit})", xlabel="move (profile: mobile, unicom, telecom)",
+    ax.set(ylabel=f"payoff change from the status quo ({table.payoff.unit})", xlabel="move (profile: mobile, unicom, telecom)",
            title=f"Best-response dynamics from the status quo: ends in {dynamics.ending}")
     ax.legend(fontsize=8)
     _save(fig, path)
