@@ -368,6 +368,90 @@ def game(
 
 
 @app.command()
+def calibrate(
+    scenario: Annotated[Path | None, typer.Argument(
+        help="Scenario YAML file (default: scenarios/china_mnp_2019.yaml).")] = None,
+    targets: Annotated[Path, typer.Option(
+        help="Observed figures: CSV with date,quantity,carrier,value[,weight] "
+             "(e.g. ../shared/data/china_mnp_observed.csv).")] = ...,
+    fit: Annotated[list[str] | None, typer.Option(
+        help="Scenario path to fit, optionally =LOW:HIGH (repeatable); * fits one common "
+             "multiplier on every value it matches, e.g. population.segments.*.review_rate.")
+    ] = None,
+    until: Annotated[str | None, typer.Option(
+        help="Fit only targets dated on or before YYYY-MM-DD; later ones are predicted "
+             "out of sample.")] = None,
+    only: Annotated[list[str] | None, typer.Option(
+        help="Use only this quantity of the targets file (repeatable), e.g. pilot_uptake.")
+    ] = None,
+    trials: Annotated[int, typer.Option(help="Candidates the optimiser evaluates.",
+                                        min=1)] = 60,
+    replicates: Annotated[int, typer.Option(help="Runs per candidate (common seeds).",
+                                            min=1, max=999)] = 4,
+    final_replicates: Annotated[int, typer.Option(
+        help="Runs of the best candidate for the report's bands.", min=2, max=999)] = 10,
+    profile_points: Annotated[int, typer.Option(
+        help="Points of the slice through the optimum along each parameter.", min=0)] = 7,
+    seed: Annotated[int, typer.Option(help="Seed of the optimiser and the replicates.")] = 2026,
+    workers: Annotated[int, typer.Option(help="Local Dask worker processes.", min=1)] = 2,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Address of a running Dask scheduler (instead of local workers).")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Output folder (default: out/calib_<scenario name>).")] = None,
+    overrides: OverrideOpt = None,
+    resume: Annotated[bool, typer.Option(help="Finish an interrupted calibration in --out.")
+                      ] = False,
+    force: Annotated[bool, typer.Option(help="Start over in an existing --out.")] = False,
+) -> None:
+    """Fit scenario parameters to observed figures; writes the fitted scenario and a report."""
+    from sim.calibrate import FitError, Settings, TargetsError, build_problem
+    from sim.calibrate import calibrate as run_calibration
+    from sim.calibrate.report import save_calibration
+
+    path = scenario or default_scenario()
+    sets = list(overrides or [])
+    try:
+        problem, base = build_problem(path, targets, list(fit or []), sets, until, only)
+    except ScenarioError as exc:
+        fail(exc.render())
+    except TargetsError as exc:
+        fail(f"--targets {exc}")
+    except FitError as exc:
+        fail(str(exc))
+    target = out_dir or Path("out") / f"calib_{base.name}"
+    settings = Settings(trials=trials, replicates=replicates, seed=seed, until=until,
+                        profile_points=profile_points, final_replicates=final_replicates)
+    command = " ".join(["mnp calibrate", str(path), "--targets", str(targets),
+                        *[f"--fit {f}" for f in fit or []], *[f"--set {s}" for s in sets],
+                        *([f"--until {until}"] if until else []),
+                        *[f"--only {q}" for q in only or []],
+                        f"--trials {trials} --replicates {replicates} --seed {seed}",
+                        f"--out {target}"])
+    with Progress(TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("search (candidates)", total=trials)
+
+        def show(stage: str, done: int, total: int) -> None:
+            progress.update(task, description=f"{stage} (candidates)", completed=done,
+                            total=total)
+        try:
+            result = run_calibration(problem, settings, target,
+                                     {"command": command, "scenario": str(path),
+                                      "targets": str(targets)},
+                                     workers, scheduler, resume=resume, force=force,
+                                     on_progress=show)
+        except OutputError as exc:
+            fail(str(exc))
+    lines = save_calibration(result, target, path, sets, command)
+    for sentence in lines:
+        out.print(f"• {sentence}", highlight=False)
+    out.print(f"{result.wall_seconds:.1f} s on {result.workers} worker(s). Wrote "
+              f"{target}/calibrated.yaml, report.html, targets_fit.csv, parameters.csv, "
+              "fit.png, uncertainty.png")
+
+
+@app.command()
 def validate(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file to check.")],
     overrides: OverrideOpt = None,

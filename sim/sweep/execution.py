@@ -187,27 +187,37 @@ def execute_planned(paths: SweepPaths, todo: pd.DataFrame, batch: Callable[..., 
     writing each finished batch to its own part file as it arrives (so a kill loses at
     most the batches in flight). Each returned frame needs `status` and `wall_seconds`.
     on_progress(ran, failed) is called as batches finish."""
-    stats = Execution(workers=workers)
+    if not len(todo):
+        return Execution(workers=workers)
+    with dask_executor(workers, scheduler, scheduler_file) as (executor, n_workers):
+        return execute_on(executor, n_workers, paths, todo, batch, before, after, batch_size,
+                          on_progress)
+
+
+def execute_on(executor: cf.Executor, n_workers: int, paths: SweepPaths, todo: pd.DataFrame,
+               batch: Callable[..., pd.DataFrame], before: tuple, after: tuple,
+               batch_size: int | None = None,
+               on_progress: Callable[[int, int], None] | None = None) -> Execution:
+    """`execute_planned` on an executor already open, for callers that submit many rounds
+    (a calibration asks for new candidates after each round) and keep one cluster."""
+    stats = Execution(workers=n_workers)
     if not len(todo):
         return stats
     paths.parts.mkdir(parents=True, exist_ok=True)
-    with dask_executor(workers, scheduler, scheduler_file) as (executor, n_workers):
-        stats.workers = n_workers
-        size = batch_size or max(1, min(50, math.ceil(len(todo) / (n_workers * TASK_TARGET))))
-        batches = [todo.iloc[i:i + size] for i in range(0, len(todo), size)]
-        next_part = 1 + max([int(p.stem.split("-")[1]) for p in paths.part_files()] or [0])
-        futures = [executor.submit(batch, *before, b.to_dict("records"), *after)
-                   for b in batches]
-        stats.tasks = len(futures)
-        for future in cf.as_completed(futures):
-            frame = future.result()
-            write_parquet(frame, paths.parts / f"part-{next_part:05d}.parquet")
-            next_part += 1
-            stats.ran += len(frame)
-            stats.failed += int((frame["status"] != "ok").sum())
-            stats.run_seconds += float(frame["wall_seconds"].sum())
-            if on_progress:
-                on_progress(stats.ran, stats.failed)
+    size = batch_size or max(1, min(50, math.ceil(len(todo) / (n_workers * TASK_TARGET))))
+    batches = [todo.iloc[i:i + size] for i in range(0, len(todo), size)]
+    next_part = 1 + max([int(p.stem.split("-")[1]) for p in paths.part_files()] or [0])
+    futures = [executor.submit(batch, *before, b.to_dict("records"), *after) for b in batches]
+    stats.tasks = len(futures)
+    for future in cf.as_completed(futures):
+        frame = future.result()
+        write_parquet(frame, paths.parts / f"part-{next_part:05d}.parquet")
+        next_part += 1
+        stats.ran += len(frame)
+        stats.failed += int((frame["status"] != "ok").sum())
+        stats.run_seconds += float(frame["wall_seconds"].sum())
+        if on_progress:
+            on_progress(stats.ran, stats.failed)
     return stats
 
 
@@ -330,5 +340,5 @@ def _get(data: Any, path: str) -> Any:
 
 
 __all__ = ["Execution", "ScenarioError", "SweepPaths", "SweepReport", "dask_executor",
-           "execute_planned", "prepare_store", "read_runs", "run_batch", "run_missing",
-           "run_study"]
+           "execute_on", "execute_planned", "prepare_store", "read_runs", "run_batch",
+           "run_missing", "run_study"]

@@ -1,0 +1,327 @@
+"""Targets: observed figures and the model output each one is compared with.
+
+A targets file is a CSV with one observed figure per row:
+
+    date,quantity,carrier,value[,weight][,unit,note,source]
+
+`date` is the day the figure refers to (YYYY-MM-DD), `carrier` is mobile, unicom,
+telecom or all, and `weight` (optional, default 1) is the row's weight in the loss.
+`../shared/data/china_mnp_observed.csv` is one such file. The model reports month
+ends; a figure dated inside a month is read by linear interpolation between the
+previous month end and this one (2020-07-08 is 8/31 of the way through July), and
+a flow (`monthly_ports`) is the flow of the month that contains the date.
+
+Rows whose quantity is an *event* (the dates MNP and the pilots opened) are inputs
+of the scenario, not outputs; they are checked against it and reported, not fitted.
+Rows that fall outside the run, or need pilots the scenario lacks, are listed as
+skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.scenario.params import CARRIERS, month_label
+from sim.scenario.schema import Scenario
+
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One kind of observed figure and how the model produces it."""
+
+    unit: str
+    kind: str          # "stock" (read at the date), "cumulative" (summed to the date),
+    #                    "flow" (the month's total), "share", "ratio"
+    description: str
+
+
+QUANTITIES: dict[str, Quantity] = {
+    "subscribers": Quantity("subscribers", "stock", "subscribers at the date"),
+    "cumulative_ports": Quantity("subscribers", "cumulative",
+                                 "ports (port-outs) from the start of the run to the date"),
+    "cumulative_port_ins": Quantity("subscribers", "cumulative",
+                                    "port-ins from the start of the run to the date"),
+    "cumulative_port_outs": Quantity("subscribers", "cumulative",
+                                     "port-outs from the start of the run to the date"),
+    "monthly_ports": Quantity("subscribers/month", "flow",
+                              "ports (port-outs) in the month that contains the date"),
+    "share_of_port_outs": Quantity("fraction", "share",
+                                   "the carrier's share of all port-outs to the date"),
+    "share_of_port_ins": Quantity("fraction", "share",
+                                  "the carrier's share of all port-ins to the date"),
+    "arpu": Quantity("yuan/month", "ratio", "revenue per subscriber in the month"),
+    "pilot_uptake": Quantity("fraction", "pilot",
+                             "ports to the date over the subscribers of the pilot regions "
+                             "open by then (before the nationwide opening)"),
+}
+#: Dated events: inputs of the scenario, checked against it, never fitted.
+EVENTS = ("mnp_nationwide_start", "pilot_start")
+CARRIER_KEYS = (*CARRIERS, ALL)
+
+
+class TargetsError(ValueError):
+    """A targets file that cannot be used: each problem names its line and the fix."""
+
+    def __init__(self, problems: list[str], path: str):
+        self.problems = problems
+        self.path = path
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Target:
+    """One observed figure the model is fitted to (or checked against)."""
+
+    line: int
+    date: str
+    quantity: str
+    carrier: str
+    value: float
+    weight: float
+    unit: str = ""
+    note: str = ""
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        who = "market" if self.carrier == ALL else self.carrier
+        return f"{self.quantity} {who} {self.date}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A row of the file that is not compared, and why."""
+
+    line: int
+    date: str
+    quantity: str
+    carrier: str
+    reason: str
+
+
+# ---------------------------------------------------------------- reading
+
+def read_targets(path: str | Path) -> list[Target | tuple[int, dict]]:
+    """Every row of a targets file, checked: a Target for each figure, (line, row) for events.
+
+    Raises TargetsError listing every bad row (unknown quantity or carrier, a date
+    or value that is not one, a negative weight).
+    """
+    path = Path(path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
+    except FileNotFoundError:
+        raise TargetsError(["file not found; give the path of a targets CSV"], str(path)) from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise TargetsError([f"cannot be read as CSV ({str(exc).splitlines()[0]})"],
+                           str(path)) from None
+    missing = [c for c in ("date", "quantity", "carrier", "value") if c not in frame.columns]
+    if missing:
+        raise TargetsError([f"missing column(s) {', '.join(missing)}; a targets file needs "
+                            "date,quantity,carrier,value (and optionally weight)"], str(path))
+    rows: list[Target | tuple[int, dict]] = []
+    problems: list[str] = []
+    known = ", ".join([*QUANTITIES, *EVENTS])
+    for i, row in enumerate(frame.to_dict("records")):
+        line = i + 2  # the header is line 1
+        quantity, carrier = row["quantity"].strip(), row["carrier"].strip().lower()
+        where = f"line {line}"
+        if quantity in EVENTS:
+            rows.append((line, row))
+            continue
+        if quantity not in QUANTITIES:
+            problems.append(f"{where}: quantity {quantity!r} is unknown; use one of {known}")
+            continue
+        if carrier not in CARRIER_KEYS:
+            problems.append(f"{where}: carrier {carrier!r} is unknown; use one of "
+                            f"{', '.join(CARRIER_KEYS)}")
+            continue
+        if QUANTITIES[quantity].kind == "share" and carrier == ALL:
+            problems.append(f"{where}: {quantity} needs a carrier (mobile, unicom or telecom), "
+                            "not all")
+            continue
+        date = row["date"].strip()
+        try:
+            pd.Timestamp(date)
+            if len(date) != 10:
+                raise ValueError
+        except ValueError:
+            problems.append(f"{where}: date {date!r} is not YYYY-MM-DD")
+            continue
+        try:
+            value = float(row["value"])
+        except ValueError:
+            problems.append(f"{where}: value {row['value']!r} is not a number")
+            continue
+        if not math.isfinite(value) or value <= 0:
+            problems.append(f"{where}: value {row['value']} must be a positive number "
+                            "(the loss compares logarithms)")
+            continue
+        weight = 1.0
+        if str(row.get("weight", "")).strip():
+            try:
+                weight = float(row["weight"])
+            except ValueError:
+                weight = -1.0
+            if not math.isfinite(weight) or weight < 0:
+                problems.append(f"{where}: weight {row['weight']!r} must be a number >= 0")
+                continue
+        rows.append(Target(line, date, quantity, carrier, value, weight,
+                           row.get("unit", ""), row.get("note", ""), row.get("source", "")))
+    if problems:
+        raise TargetsError(problems, str(path))
+    return rows
+
+
+def month_and_fraction(date: str) -> tuple[str, float]:
+    """The month (YYYY-MM) that contains `date` and how far through it the date is (0..1]."""
+    ts = pd.Timestamp(date)
+    days = calendar.monthrange(ts.year, ts.month)[1]
+    return f"{ts.year:04d}-{ts.month:02d}", ts.day / days
+
+
+@dataclass
+class TargetSet:
+    """The targets that apply to one scenario, and the rows left out (with reasons)."""
+
+    targets: list[Target]
+    skipped: list[Skipped]
+    events: list[str]          # how each event row compares with the scenario
+
+    @property
+    def values(self) -> np.ndarray:
+        return np.array([t.value for t in self.targets])
+
+    @property
+    def weights(self) -> np.ndarray:
+        return np.array([t.weight for t in self.targets])
+
+    @property
+    def last_month(self) -> str:
+        return max(month_and_fraction(t.date)[0] for t in self.targets)
+
+
+def applicable(rows: list[Target | tuple[int, dict]], scenario: Scenario) -> TargetSet:
+    """The targets a run of `scenario` can produce; the others with the reason."""
+    start = scenario.start
+    end = month_label(start, scenario.months - 1)
+    national = scenario.policy.mnp_start
+    targets, skipped, events = [], [], []
+    for row in rows:
+        if isinstance(row, tuple):
+            events.append(_check_event(*row, scenario))
+            continue
+        month, _ = month_and_fraction(row.date)
+        reason = ""
+        if month < start:
+            reason = f"before the scenario starts ({start})"
+        elif month > end:
+            reason = f"after the run ends ({end}); lengthen `months` to use it"
+        elif row.quantity == "pilot_uptake":
+            if not scenario.policy.pilots:
+                reason = "needs policy.pilots (a scenario with regional pilots)"
+            elif national is not None and national <= month:
+                reason = "the nationwide opening comes before it, so pilots cannot be told apart"
+            elif not any(p.start <= month for p in scenario.policy.pilots):
+                reason = "no pilot is open yet at this date"
+        if reason:
+            skipped.append(Skipped(row.line, row.date, row.quantity, row.carrier, reason))
+        else:
+            targets.append(row)
+    return TargetSet(targets, skipped, events)
+
+
+def _check_event(line: int, row: dict, scenario: Scenario) -> str:
+    month, _ = month_and_fraction(row["date"])
+    if row["quantity"] == "mnp_nationwide_start":
+        have = scenario.policy.mnp_start
+        same = "matches" if have == month else "differs from"
+        return f"line {line}: nationwide MNP opened {row['date']}; the scenario's " \
+               f"policy.mnp_start ({have}) {same} it"
+    starts = sorted({p.start for p in scenario.policy.pilots})
+    if not starts:
+        return f"line {line}: pilots opened {row['date']}; this scenario has no pilots"
+    same = "matches" if month in starts else "differs from"
+    return f"line {line}: pilots opened {row['date']}; the scenario's first pilot " \
+           f"({starts[0]}) {same} it"
+
+
+# ---------------------------------------------------------------- model side
+
+def _at(series: pd.Series, month: str, fraction: float, first: float) -> float:
+    """A month-end series read at `fraction` of the way through `month`."""
+    value = float(series.loc[month])
+    months = series.index.tolist()
+    position = months.index(month)
+    before = float(series.iloc[position - 1]) if position else first
+    return before + fraction * (value - before)
+
+
+def simulated(ts: pd.DataFrame, targets: list[Target], scenario: Scenario) -> np.ndarray:
+    """The model's value of every target, from one run's monthly per-carrier series."""
+    wide = ts.pivot_table(index="month", columns="carrier",
+                          values=["subscribers", "port_in", "port_out", "revenue"],
+                          aggfunc="sum", sort=True)
+    cum_in = wide["port_in"].cumsum()
+    cum_out = wide["port_out"].cumsum()
+    out = np.empty(len(targets))
+    for i, t in enumerate(targets):
+        month, frac = month_and_fraction(t.date)
+        pick: Callable[[pd.DataFrame], pd.Series] = (
+            (lambda f: f.sum(axis=1)) if t.carrier == ALL else (lambda f, c=t.carrier: f[c]))
+        if t.quantity == "subscribers":
+            subs = pick(wide["subscribers"])
+            out[i] = _at(subs, month, frac, float(subs.iloc[0]))
+        elif t.quantity in ("cumulative_ports", "cumulative_port_outs"):
+            out[i] = _at(pick(cum_out), month, frac, 0.0)
+        elif t.quantity == "cumulative_port_ins":
+            out[i] = _at(pick(cum_in), month, frac, 0.0)
+        elif t.quantity == "monthly_ports":
+            out[i] = float(pick(wide["port_out"]).loc[month])
+        elif t.quantity in ("share_of_port_outs", "share_of_port_ins"):
+            cum = cum_out if t.quantity == "share_of_port_outs" else cum_in
+            mine = _at(cum[t.carrier], month, frac, 0.0)
+            total = _at(cum.sum(axis=1), month, frac, 0.0)
+            out[i] = mine / total if total > 0 else 0.0
+        elif t.quantity == "arpu":
+            subs = float(pick(wide["subscribers"]).loc[month])
+            out[i] = float(pick(wide["revenue"]).loc[month]) / subs if subs else 0.0
+        else:  # pilot_uptake
+            ports = _at(cum_out.sum(axis=1), month, frac, 0.0)
+            share = sum(p.population_share for p in scenario.policy.pilots if p.start <= month)
+            subs = float(wide["subscribers"].sum(axis=1).loc[month])
+            out[i] = ports / (share * subs)
+    return out
+
+
+def synthetic_targets(ts: pd.DataFrame, like: list[Target], scenario: Scenario) -> list[Target]:
+    """Targets whose values are what the model produced in `ts` (for checks and tests)."""
+    values = simulated(ts, like, scenario)
+    return [Target(t.line, t.date, t.quantity, t.carrier, float(v), t.weight, t.unit,
+                   "synthetic: produced by the model", "sim.calibrate.targets")
+            for t, v in zip(like, values)]
+
+
+def write_targets(targets: list[Target], path: str | Path) -> None:
+    """Write targets in the file format `read_targets` reads."""
+    frame = pd.DataFrame([{"date": t.date, "quantity": t.quantity, "carrier": t.carrier,
+                           "value": repr(t.value), "weight": t.weight, "unit": t.unit,
+                           "note": t.note, "source": t.source} for t in targets])
+    frame.to_csv(path, index=False)
+
+
+__all__ = ["ALL", "EVENTS", "QUANTITIES", "Skipped", "Target", "TargetSet", "TargetsError",
+           "applicable", "month_and_fraction", "read_targets", "simulated",
+           "synthetic_targets", "write_targets"]
