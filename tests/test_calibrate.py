@@ -258,3 +258,54 @@ def test_cli_calibrate_end_to_end_with_held_out_targets(tmp_path):
     assert fitted.population.size == 10000
     again = runner.invoke(app, args)
     assert again.exit_code == 2 and "--resume" in again.output
+
+
+# ---------------------------------------------------------------- the committed scenarios
+
+CALIBRATED = SCENARIOS / "china_mnp_2019_calibrated.yaml"
+PILOTS = SCENARIOS / "china_pilots_2010.yaml"
+
+
+def test_calibrated_scenario_is_national_and_says_how_it_was_made():
+    text = CALIBRATED.read_text()
+    assert "mnp calibrate scenarios/china_mnp_2019.yaml" in text.split("\n", 3)[1]
+    scenario = load_scenario(CALIBRATED)
+    assert scenario.population.represents == 1_604_330_000  # the 2019 national total
+    assert scenario.population.size <= 200_000  # well under a minute for 48 months
+
+
+@pytest.mark.slow
+def test_calibrated_scenario_reproduces_the_cumulative_ports():
+    """At a quarter of its size, two seeds: ports to 2020-12-15 within 25% of 17 M."""
+    size = load_scenario(CALIBRATED).population.size // 4
+    scenario = load_scenario(CALIBRATED, [f"population.size={size}", "months=24"])
+    target = [Target(2, "2020-12-15", "cumulative_ports", "all", 17e6, 1.0)]
+    ports = np.mean([simulated(run(scenario, seed=s).timeseries, target, scenario)[0]
+                     for s in (1, 2)])
+    assert abs(math.log(ports / 17e6)) < math.log(1.25), ports
+
+
+def test_pilots_share_the_calibrated_behaviour():
+    """Same behavioural numbers as the national calibration; only policy differs."""
+    national, pilots = load_scenario(CALIBRATED), load_scenario(PILOTS)
+    assert pilots.population.segments == national.population.segments
+    assert pilots.carriers == national.carriers
+    for field in ("porting_hassle", "number_loss_cost", "new_number_hassle", "awareness"):
+        assert getattr(pilots.policy, field) == getattr(national.policy, field), field
+    assert pilots.policy.mnp_start is None and len(pilots.policy.pilots) == 2
+    assert all(p.porting_hassle > pilots.policy.porting_hassle for p in pilots.policy.pilots)
+
+
+@pytest.mark.slow
+def test_pilots_uptake_stays_low_then_jumps_after_the_simpler_process():
+    scenario = load_scenario(PILOTS, ["population.size=40000"])
+    ts = run(scenario, seed=1).timeseries
+    market = ts.groupby("month")[["port_out", "subscribers"]].sum()
+    uptake = market["port_out"].cumsum() / market["subscribers"]
+    before = uptake.loc["2018-11"]            # eight years under the hard process
+    assert uptake.loc["2013-12"] < 0.005       # Hainan: 0.14% by 2013-12
+    assert before < 0.015                      # about 0.1% a year
+    per_year_before = before / ((2018 - 2010) + 1 / 12)
+    after = uptake.loc["2019-11"] - before     # one year of the simpler process
+    assert 0.008 < uptake.loc["2019-11"] < 0.03  # observed 1.8%
+    assert after > 3 * per_year_before

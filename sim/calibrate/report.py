@@ -79,6 +79,8 @@ def calibrated_yaml(scenario_path: Path, overrides: list[str], result: Calibrate
     """The scenario file with the fitted values set, and a header saying how it was made."""
     data, _ = read_yaml(scenario_path)
     apply_overrides(data, overrides)
+    if isinstance(data.get("name"), str) and not data["name"].endswith("_calibrated"):
+        data["name"] += "_calibrated"  # its `mnp run` outputs go beside the original's
     dump = result.problem.base
     for p in result.problem.fits:
         for path, value in p.values(result.best[p.name]).items():
@@ -94,7 +96,15 @@ def calibrated_yaml(scenario_path: Path, overrides: list[str], result: Calibrate
     for _, row in params.iterrows():
         lines.append(f"#   {row['parameter']} = {_fmt(row['best'])} "
                      f"[{_fmt(row['low'])}, {_fmt(row['high'])}]")
-    lines.append("# See the fit report written beside this command's --out for every target.")
+    lines.append("# The fit of every target is in the report this command wrote to its --out.")
+    source_header = []
+    for line in scenario_path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        if "Calibrated" not in line and "mnp calibrate" not in line:
+            source_header.append(line)
+    if source_header:
+        lines += ["#", f"# From {scenario_path.name}:", *source_header]
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     return "\n".join(lines) + "\n" + body
 
@@ -203,7 +213,7 @@ def plot_fit(result: Calibrated, table: pd.DataFrame, path: Path) -> None:
     ax.legend(handles=handles, fontsize=8, loc="lower right")
     ax.grid(alpha=0.3, axis="x")
     fig.suptitle("Calibration: observed figures against the fitted model", fontsize=12)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.985))
     atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
     plt.close(fig)
 
@@ -245,9 +255,11 @@ def summary_lines(result: Calibrated, table: pd.DataFrame, params: pd.DataFrame)
     lines = [f"Loss {result.start_loss:.4f} with the scenario as given, {result.best_loss:.4f} "
              f"fitted (a typical miss of {100 * math.sqrt(result.best_loss):.0f}% per target)."]
     for _, row in params.iterrows():
-        note = ""
-        if row["open_below"] or row["open_above"]:
-            note = " (reaches the edge of the search range: the data do not bound it there)"
+        sides = [side for side, flag in (("below", row["open_below"]),
+                                         ("above", row["open_above"])) if flag]
+        note = (f" (open {' and '.join(sides)}: the loss stays within the region to the "
+                "edge of the slice or search range, so the data do not bound it there)"
+                if sides else "")
         lines.append(f"{row['parameter']} = {_fmt(row['best'])}, 95% interval "
                      f"[{_fmt(row['low'])}, {_fmt(row['high'])}]{note}.")
     held = table[table["role"] == "held out"]

@@ -269,12 +269,11 @@ def calibrate(problem: Problem, settings: Settings, out: Path, manifest: dict[st
         best_row = searched.loc[searched["loss"].idxmin()]
         best = [float(best_row[n]) for n in problem.names]
 
-        # 2. a slice through the optimum along each parameter (for the uncertainty)
+        # 2. a slice through the optimum along each parameter (for the uncertainty):
+        #    points spread over half the search range, centred on the best value
         slices = []
         for j, p in enumerate(problem.fits):
-            grid = (np.geomspace(p.low, p.high, settings.profile_points) if p.log
-                    else np.linspace(p.low, p.high, settings.profile_points))
-            for g, value in enumerate(grid):
+            for g, value in enumerate(slice_points(p, best[j], settings.profile_points)):
                 x = list(best)
                 x[j] = float(value)
                 slices.append((PROFILE_BASE + 1000 * j + g, "profile", x))
@@ -315,10 +314,25 @@ def calibrate(problem: Problem, settings: Settings, out: Path, manifest: dict[st
     return result
 
 
+def slice_points(p: FitParameter, best: float, points: int) -> np.ndarray:
+    """`points` values around `best` spanning half the search range (log or linear),
+    moved inside the range where `best` is near an end."""
+    if points <= 0:
+        return np.array([])
+    if p.log:
+        lo, hi, b = np.log(p.low), np.log(p.high), np.log(best)
+    else:
+        lo, hi, b = p.low, p.high, best
+    half = (hi - lo) / 4
+    centre = min(max(b, lo + half), hi - half)
+    grid = np.linspace(centre - half, centre + half, points)
+    return np.exp(grid) if p.log else grid
+
+
 def _text(value: str):
     from io import StringIO
     return StringIO(value)
 
 
 __all__ = ["FINAL", "PROFILE_BASE", "Calibrated", "Problem", "Settings", "calibrate",
-           "candidate_loss", "losses", "plan", "run_candidates", "scenario_for"]
+           "candidate_loss", "losses", "plan", "run_candidates", "scenario_for", "slice_points"]

@@ -15,12 +15,12 @@ observed figure carried the noise of one simulated run and the candidate's mean
 that of R runs. The second keeps the region honest when the search has fitted seed
 noise (few targets, or a best candidate that is best partly by luck).
 
-A parameter's interval is the range of its values over the evaluated candidates
-inside that region: the projection of the region onto its axis, which is what a
-profile likelihood gives, computed from the points the search visited (the
-optimiser's trials and a slice through the optimum along each parameter). An
-interval that reaches the edge of the search range says so: the data do not bound
-it there.
+A parameter's interval covers (a) the range of its values over every evaluated
+candidate inside that region (the projection of the region onto its axis, which is
+what a profile likelihood gives, from the points the search visited) and (b) where
+the slice through the optimum along that parameter crosses the region's edge,
+interpolated between slice points. An interval that reaches the edge of the slice
+or of the search range says so: the data do not bound it there.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from scipy import stats
 
 from sim.calibrate.loss import FLOOR
 from sim.calibrate.loss import loss as weighted_loss
-from sim.calibrate.search import Calibrated
+from sim.calibrate.search import PROFILE_BASE, Calibrated
 
 LEVEL = 0.95
 
@@ -66,14 +66,57 @@ def intervals(result: Calibrated) -> pd.DataFrame:
     scored = result.candidates[np.isfinite(result.candidates["loss"])]
     inside = scored[scored["loss"] <= cut]
     rows = []
-    for p in problem.fits:
+    for j, p in enumerate(problem.fits):
         values = inside[p.name]
         low, high = float(values.min()), float(values.max())
+        mine = scored[(scored["kind"] == "profile")
+                      & (scored["candidate"] // 1000 == PROFILE_BASE // 1000 + j)]
+        crossing = _crossings(np.append(mine[p.name].to_numpy(), result.best[p.name]),
+                              np.append(mine["loss"].to_numpy(), result.best_loss),
+                              result.best[p.name], cut, p.log)
+        if crossing is not None:
+            low, high = min(low, crossing[0]), max(high, crossing[1])
         rows.append({"parameter": p.name, "best": result.best[p.name], "low": low, "high": high,
                      "search_low": p.low, "search_high": p.high,
-                     "open_below": _near(p, low, p.low), "open_above": _near(p, high, p.high),
+                     "open_below": _near(p, low, p.low) or (
+                         crossing is not None and crossing[2]),
+                     "open_above": _near(p, high, p.high) or (
+                         crossing is not None and crossing[3]),
                      "candidates_inside": len(inside)})
     return pd.DataFrame(rows)
+
+
+def _crossings(x: np.ndarray, loss: np.ndarray, best: float, cut: float,
+               log: bool) -> tuple[float, float, bool, bool] | None:
+    """Where a slice's loss first rises above `cut` on each side of `best`, interpolated
+    (on the log scale for log parameters): as a parabola from the optimum itself, as a
+    line between other points; and whether each side never does (open)."""
+    ok = np.isfinite(loss)
+    if ok.sum() < 2:
+        return None
+    order = np.argsort(x[ok])
+    xs, ls = x[ok][order], loss[ok][order]
+    t = np.log if log else (lambda v: v)
+    back = np.exp if log else (lambda v: v)
+    centre = int(np.argmin(np.abs(t(xs) - t(best))))
+    ends = []
+    for step in (-1, 1):
+        i, edge, open_side = centre, xs[centre], True
+        while 0 <= i + step < len(xs):
+            j = i + step
+            if ls[j] > cut and ls[i] <= cut:
+                frac = (cut - ls[i]) / (ls[j] - ls[i])
+                if i == centre:  # from the optimum the loss rises as a parabola, not a line
+                    frac = float(np.sqrt(frac))
+                edge = float(back(t(xs[i]) + frac * (t(xs[j]) - t(xs[i]))))
+                open_side = False
+                break
+            i, edge = j, xs[j]
+            if ls[j] > cut:
+                open_side = False
+                break
+        ends.append((float(edge), open_side))
+    return ends[0][0], ends[1][0], ends[0][1], ends[1][1]
 
 
 def _near(p, a: float, b: float) -> bool:
