@@ -32,7 +32,7 @@ from sim.calibrate.targets import ALL, QUANTITIES  # noqa: E402
 from sim.calibrate.uncertainty import intervals, seed_noise, threshold  # noqa: E402
 from sim.outputs import atomic_write, write_csv, write_json, write_text  # noqa: E402
 from sim.pages import embed_image, page  # noqa: E402
-from sim.scenario.loading import apply_overrides, read_yaml, set_path  # noqa: E402
+from sim.scenario.loading import apply_overrides, get_path, read_yaml, set_path  # noqa: E402
 from sim.scenario.params import CARRIERS  # noqa: E402
 from sim.style import CARRIER_COLOURS, MARKET, carrier_label  # noqa: E402
 
@@ -84,7 +84,7 @@ def calibrated_yaml(scenario_path: Path, overrides: list[str], result: Calibrate
     dump = result.problem.base
     for p in result.problem.fits:
         for path, value in p.values(result.best[p.name]).items():
-            like = _lookup(dump, path)
+            like = get_path(dump, path)
             set_path(data, path.split("."), _rounded(value, like))
     params = intervals(result)
     lines = [f"# {scenario_path.name} with parameters fitted to observed figures by "
@@ -107,12 +107,6 @@ def calibrated_yaml(scenario_path: Path, overrides: list[str], result: Calibrate
         lines += ["#", f"# From {scenario_path.name}:", *source_header]
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     return "\n".join(lines) + "\n" + body
-
-
-def _lookup(data, path: str):
-    for key in path.split("."):
-        data = data[int(key)] if isinstance(data, list) else data[key]
-    return data
 
 
 def _rounded(value: float, like) -> float | int:

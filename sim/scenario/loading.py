@@ -122,6 +122,13 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> list[Problem]
     return problems
 
 
+def get_path(data: Any, path: str) -> Any:
+    """The value at a dotted path in nested dicts/lists (list items by index)."""
+    for key in path.split("."):
+        data = data[int(key)] if isinstance(data, list) else data[key]
+    return data
+
+
 def set_path(data: Any, keys: list[str], value: Any) -> None:
     """Set a dotted path in nested dicts/lists, creating missing mappings."""
     node = data

@@ -37,7 +37,7 @@ import pandas as pd
 
 from sim import __version__
 from sim.outputs import OutputError, write_json
-from sim.scenario.loading import ScenarioError, set_path
+from sim.scenario.loading import ScenarioError, get_path, set_path
 from sim.sweep.design import expected_points, plan_runs
 from sim.sweep.metrics import metric_value
 from sim.sweep.study import Metric, fingerprint, load_study
@@ -306,8 +306,8 @@ def run_study(study_path: str | Path, out: str | Path, workers: int = 2,
     prepare_store(paths, study_hash, base_hash, resume, force)
 
     metrics = [m.model_dump(mode="json") for m in study.metrics]
-    integer_paths = {p for p in study.names if isinstance(_get(base, p), int)
-                     and not isinstance(_get(base, p), bool)}
+    integer_paths = {p for p in study.names if isinstance(get_path(base, p), int)
+                     and not isinstance(get_path(base, p), bool)}
     design = plan_runs(study, integer_paths)
     if not resume:
         write_parquet(design, paths.design)
@@ -331,12 +331,6 @@ def run_study(study_path: str | Path, out: str | Path, workers: int = 2,
                                   runs[runs["status"] != "ok"] if len(runs) else runs,
                                   wall, stats.workers, stats.tasks, overhead))
     return runs
-
-
-def _get(data: Any, path: str) -> Any:
-    for key in path.split("."):
-        data = data[int(key)] if isinstance(data, list) else data[key]
-    return data
 
 
 __all__ = ["Execution", "ScenarioError", "SweepPaths", "SweepReport", "dask_executor",
