@@ -34,7 +34,7 @@ from sim.behaviour import (
 from sim.behaviour.choice import carrier_values, choice_utilities
 from sim.behaviour.market import MarketState
 from sim.behaviour.month_end import Census
-from sim.behaviour.switching_cost import PARTS, eligible_to_port, switching_cost
+from sim.behaviour.switching_cost import PARTS, switching_cost
 from sim.carriers import COST_FIELDS, STAT_FIELDS, CarrierAgent
 from sim.levers import (
     LEVER_KINDS,
@@ -270,9 +270,8 @@ class MNPModel(mesa.Model):
     def _switching_costs(self, rows: np.ndarray, is_open: np.ndarray,
                          port_hassle: np.ndarray):
         """Switching-cost parts of `rows`, porting where MNP is open, known and allowed."""
-        subs, policy = self.subs, self.spec.policy
-        can_port = is_open[rows] & subs.aware[rows] & eligible_to_port(subs, policy, rows)
-        return switching_cost(subs, self.market, policy, can_port, port_hassle[rows], rows)
+        return switching_cost(self.subs, self.market, self.spec.policy, is_open, port_hassle,
+                              rows)
 
     # ------------------------------------------------------------------ books
 
@@ -305,9 +304,7 @@ class MNPModel(mesa.Model):
         income = money.revenue(census.paid, census.bundle_holders, market)
         revenue = income.total * scale
         sampled = start_carrier[self.report_rows]
-        denominator = np.maximum(np.bincount(sampled, minlength=3), 1)
-        parts = {p: np.bincount(sampled, weights=getattr(costs, p), minlength=3)
-                 / denominator for p in PARTS}
+        parts = dict(zip(PARTS, costs.mean_by_carrier(sampled)))
         self.port_matrix = (flows.ports * scale).tolist()
         self.segment_ports = [(flows.port_in_by_segment * scale).tolist(),
                               (flows.port_out_by_segment * scale).tolist()]

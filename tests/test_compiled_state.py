@@ -66,3 +66,29 @@ def test_subscriber_snapshots_on_request():
     assert sample.loc[moved, "quadrant"].isin(["mercenary", "defector"]).all()
     # taking snapshots draws nothing: the run itself is unchanged
     assert plain.timeseries.equals(sampled.timeseries)
+
+
+def test_contact_counts_widen_for_a_subscriber_with_many_contacts():
+    """Counts are one byte while every degree fits, two bytes for a 200-contact hub."""
+    from sim.behaviour.social import SocialState
+    from sim.network import SocialGraph
+    n = 201  # row 0 is tied to every other row
+    indptr = np.concatenate([[0, 200], 200 + np.arange(1, n)]).astype(np.int64)
+    indices = np.concatenate([np.arange(1, n), np.zeros(n - 1)]).astype(np.int32)
+    state = SocialState(SocialGraph(indptr, indices), _Columns(n), 0.5)
+    assert state.on_carrier.dtype == np.int16
+    assert state.on_carrier[0, 0] == 200 and state.satisfied[0, 0] == 200
+    assert state.aware[0] == 200 and (state.on_carrier[1:, 0] == 1).all()
+
+
+class _Columns:
+    """The subscriber columns SocialState reads: all on carrier 0, satisfied and aware."""
+
+    def __init__(self, n: int):
+        self.carrier = np.zeros(n, np.int8)
+        self.satisfaction = np.ones(n, np.float32)
+        self.aware = np.ones(n, bool)
+        self.moved = np.zeros(n, bool)
+
+    def __len__(self) -> int:
+        return self.carrier.size

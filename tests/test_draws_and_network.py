@@ -3,7 +3,7 @@
 import numpy as np
 from scipy import stats
 
-from sim.draws import bernoulli_positions, events
+from sim.draws import bernoulli_positions, events, events_by, geometric
 from sim.network import build_social_graph
 from sim.scenario.schema import Social
 
@@ -25,6 +25,32 @@ def test_events_follow_each_rows_probability():
     even = np.mean(hit % 2 == 0) * hit.size / 50_000
     odd = np.mean(hit % 2 == 1) * hit.size / 50_000
     assert abs(even - 0.1) < 0.006 and abs(odd - 0.01) < 0.002
+
+
+def test_geometric_gaps_are_numpys_own_draws():
+    """The faster geometric draw gives exactly Generator.geometric's numbers on the same
+    seed, on both sides of numpy's switch between methods at p = 1/3."""
+    for p in (1e-4, 0.02, 0.141, 0.3333, 0.34, 0.45):
+        ours = geometric(np.random.default_rng(5), p, 50_000)
+        assert np.array_equal(ours, np.random.default_rng(5).geometric(p, size=50_000))
+
+
+def test_events_by_looks_up_each_rows_rate_in_a_two_way_table():
+    rng = np.random.default_rng(2)
+    n = 300_000
+    area = (np.arange(n) % 2).astype(np.int8)
+    carrier = (np.arange(n) // 2 % 3).astype(np.int8)
+    table = np.array([[0.01, 0.02, 0.04], [0.08, 0.0, 0.16]], dtype=np.float32)
+    hit = events_by(rng, table, area, carrier)
+    assert np.all(np.diff(hit) > 0)
+    counts = np.zeros((2, 3))
+    np.add.at(counts, (area[hit], carrier[hit]), 1)
+    expected = table * n / 6
+    assert counts[1, 1] == 0
+    assert np.all(np.abs(counts - expected) < 5 * np.sqrt(expected) + 1e-9)
+    one_way = events_by(rng, table[0], carrier)  # a single code column
+    rate = np.bincount(carrier[one_way], minlength=3) / (n / 3)
+    assert np.all(np.abs(rate - table[0]) < 5 * np.sqrt(table[0] / (n / 3)))
 
 
 def test_social_graph_is_symmetric_simple_and_sized():

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.behaviour.market import MarketState
+from sim.jit import njit
 from sim.population import Subscribers
 from sim.scenario.schema import Policy
 
@@ -30,47 +31,92 @@ DAYS_PER_MONTH = 30.4375
 class SwitchingCost:
     """Switching-cost parts (yuan) for a set of rows, and whether a move would be a port."""
 
-    number_loss: np.ndarray
-    contract: np.ndarray
-    bundle: np.ndarray
-    loyalty: np.ndarray
-    hassle: np.ndarray
-    is_port: np.ndarray  # bool: the cheaper route keeps the number
+    parts: np.ndarray    # (5, m) float32, one row per name in PARTS
+    is_port: np.ndarray  # (m,) bool: the cheaper route keeps the number
+
+    def part(self, name: str) -> np.ndarray:
+        """One part (m,) by its name in PARTS."""
+        return self.parts[PARTS.index(name)]
+
+    @property
+    def hassle(self) -> np.ndarray:
+        return self.parts[PARTS.index("hassle")]
 
     @property
     def total(self) -> np.ndarray:
-        return self.number_loss + self.contract + self.bundle + self.loyalty + self.hassle
+        p = self.parts
+        return p[0] + p[1] + p[2] + p[3] + p[4]
+
+    def mean_by_carrier(self, carrier: np.ndarray) -> np.ndarray:
+        """(5, 3) mean of each part over the rows on each carrier (0 where none)."""
+        sums, counts = _sum_by_carrier(carrier.view(np.uint8), self.parts)
+        return sums / np.maximum(counts, 1)
 
 
-def eligible_to_port(subs: Subscribers, policy: Policy,
-                     rows: np.ndarray | slice = slice(None)) -> np.ndarray:
-    """China's rules: >= 120 days with the carrier, contract settled, account settled."""
-    rules = policy.eligibility
-    ok = subs.tenure[rows] * DAYS_PER_MONTH >= rules.min_tenure_days
-    if rules.contract_lockin == "block":
-        ok &= subs.contract_left[rows] == 0
-    if rules.require_settled:
-        ok &= ~subs.in_arrears[rows]
+@njit
+def _eligible(tenure, contract_left, in_arrears, min_tenure_days, block_contracts,
+              require_settled):
+    """China's rules for one subscriber (seed 004): >= 120 days with the carrier,
+    contract settled, account settled."""
+    ok = tenure * DAYS_PER_MONTH >= min_tenure_days
+    if block_contracts and contract_left != 0:
+        ok = False
+    if require_settled and in_arrears:
+        ok = False
     return ok
 
 
-def switching_cost(subs: Subscribers, market: MarketState, policy: Policy,
-                   can_port: np.ndarray, port_hassle: np.ndarray,
-                   rows: np.ndarray | slice = slice(None)) -> SwitchingCost:
-    """Switching-cost parts for `rows`; `can_port` and `port_hassle` are for the same rows."""
-    c = subs.carrier[rows]
+@njit
+def _fill(rows, carrier, contract_left, has_bundle, stars, attachment, tenure, in_arrears,
+          aware, is_open, port_hassle, contract_penalty, bundle_value, star_benefit,
+          number_loss_cost, new_number_hassle, min_tenure_days, block_contracts,
+          require_settled, parts, is_port):
     f32 = np.float32
-    contract = subs.contract_left[rows] * market.contract_penalty[c]
-    bundle = subs.has_bundle[rows] * market.bundle_value[c]
-    loyalty = subs.stars[rows] * market.star_benefit[c]
-    number = subs.attachment[rows] * f32(policy.number_loss_cost)
-    new_number_route = number + f32(policy.new_number_hassle)
-    is_port = can_port & (port_hassle <= new_number_route)
-    return SwitchingCost(
-        number_loss=np.where(is_port, f32(0), number).astype(f32),
-        contract=contract.astype(f32),
-        bundle=bundle.astype(f32),
-        loyalty=loyalty.astype(f32),
-        hassle=np.where(is_port, port_hassle, f32(policy.new_number_hassle)).astype(f32),
-        is_port=is_port,
-    )
+    for k in range(rows.size):
+        i = rows[k]
+        c = carrier[i]
+        parts[1, k] = f32(contract_left[i] * contract_penalty[c])
+        parts[2, k] = f32(has_bundle[i] * bundle_value[c])
+        parts[3, k] = f32(stars[i] * star_benefit[c])
+        number = f32(attachment[i] * number_loss_cost)
+        can_port = (is_open[i] and aware[i]
+                    and _eligible(tenure[i], contract_left[i], in_arrears[i], min_tenure_days,
+                                  block_contracts, require_settled))
+        port = can_port and port_hassle[i] <= f32(number + new_number_hassle)
+        is_port[k] = port
+        parts[0, k] = f32(0.0) if port else number
+        parts[4, k] = port_hassle[i] if port else new_number_hassle
+
+
+@njit
+def _sum_by_carrier(carrier, parts):
+    sums = np.zeros((parts.shape[0], 3))
+    counts = np.zeros(3)
+    for k in range(carrier.size):
+        c = carrier[k]
+        counts[c] += 1.0
+        for p in range(parts.shape[0]):
+            sums[p, c] += parts[p, k]
+    return sums, counts
+
+
+def switching_cost(subs: Subscribers, market: MarketState, policy: Policy,
+                   is_open: np.ndarray, port_hassle: np.ndarray,
+                   rows: np.ndarray) -> SwitchingCost:
+    """Switching-cost parts for `rows`, porting where MNP is open to the row (`is_open`,
+    per subscriber), the subscriber knows of it and meets the rules, and porting is the
+    cheaper route. `port_hassle` is the porting hassle per subscriber (yuan).
+
+    One compiled pass over the rows: the parts are needed for every reviewer and the
+    report sample each month."""
+    rows = np.asarray(rows, dtype=np.int64)
+    rules, f32 = policy.eligibility, np.float32
+    parts = np.empty((len(PARTS), rows.size), dtype=f32)
+    is_port = np.empty(rows.size, dtype=bool)
+    _fill(rows, subs.carrier.view(np.uint8), subs.contract_left, subs.has_bundle, subs.stars,
+          subs.attachment, subs.tenure, subs.in_arrears, subs.aware, is_open, port_hassle,
+          market.contract_penalty, market.bundle_value, market.star_benefit,
+          f32(policy.number_loss_cost), f32(policy.new_number_hassle),
+          float(rules.min_tenure_days), rules.contract_lockin == "block",
+          bool(rules.require_settled), parts, is_port)
+    return SwitchingCost(parts, is_port)
