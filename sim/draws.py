@@ -122,14 +122,28 @@ def chance(rng: np.random.Generator, rows: np.ndarray, p: np.ndarray | float) ->
     same draw under any strategy run on the same seed (common random numbers).
     """
     key = draw_key(rng)
-    if rows.size == 0:
-        return np.zeros(0, dtype=bool)
-    return keyed_uniform(key, rows, 1)[:, 0] < p
+    out = np.empty(rows.size, dtype=bool)
+    if rows.size:
+        _chance(np.uint64(key), np.asarray(rows, dtype=np.int64), _per_row(p, rows.size), out)
+    return out
 
 
 def thin(rng: np.random.Generator, rows: np.ndarray, p: np.ndarray | float) -> np.ndarray:
     """Keep each of `rows` with probability p (scalar or one value per row)."""
     return rows[chance(rng, rows, p)]
+
+
+def _per_row(p: np.ndarray | float, m: int) -> np.ndarray:
+    """p as m values in the type numpy compares float32 uniforms with: a Python float
+    becomes float32, arrays and numpy scalars keep their own type."""
+    p = np.asarray(p, dtype=np.result_type(np.float32, p))
+    return np.broadcast_to(p, m) if p.ndim == 0 else p
+
+
+@njit
+def _chance(key, rows, p, out):
+    for k in range(rows.size):
+        out[k] = uniform_at(key, rows[k]) < p[k]
 
 
 def _gumbel_from_uniform(u: np.ndarray, scale: float) -> np.ndarray:

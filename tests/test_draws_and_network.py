@@ -3,7 +3,8 @@
 import numpy as np
 from scipy import stats
 
-from sim.draws import bernoulli_positions, events, events_by, geometric
+from sim import rowsets
+from sim.draws import bernoulli_positions, chance, events, events_by, geometric, keyed_uniform
 from sim.network import build_social_graph
 from sim.scenario.schema import Social
 
@@ -51,6 +52,22 @@ def test_events_by_looks_up_each_rows_rate_in_a_two_way_table():
     one_way = events_by(rng, table[0], carrier)  # a single code column
     rate = np.bincount(carrier[one_way], minlength=3) / (n / 3)
     assert np.all(np.abs(rate - table[0]) < 5 * np.sqrt(table[0] / (n / 3)))
+
+
+def test_chance_is_the_rows_keyed_uniform_below_p():
+    """A row's draw is its keyed uniform, compared with p as numpy would: a Python float
+    as float32, an array in its own type."""
+    rows = np.arange(0, 200_000, 3)
+    u = keyed_uniform(int(np.random.default_rng(4).integers(2**63)), rows, 1)[:, 0]
+    for p in (0.3, np.linspace(0, 1, rows.size), np.float32(0.7)):
+        assert np.array_equal(chance(np.random.default_rng(4), rows, p), u < p)
+
+
+def test_union_of_row_sets_is_the_sorted_set_union():
+    rng = np.random.default_rng(3)
+    sets = [np.unique(rng.integers(0, 1000, size=k)) for k in (0, 5, 300, 900)]
+    assert np.array_equal(rowsets.union(*sets), np.unique(np.concatenate(sets)))
+    assert rowsets.union().size == 0
 
 
 def test_social_graph_is_symmetric_simple_and_sized():

@@ -69,9 +69,10 @@ def carrier_values(subs: Subscribers, market: MarketState, signals: SocialSignal
     values = np.empty((rows.size, 3), dtype=np.float32)
     staying = np.empty(rows.size, dtype=np.float32)
     price = market.list_prices
-    _carrier_values(subs.carrier.view(np.uint8), subs.segment.view(np.uint8), subs.weak_coverage, subs.spend_factor,
-                    subs.price_sensitivity, subs.network_sensitivity,
-                    subs.service_sensitivity, subs.satisfaction, subs.discount,
+    _carrier_values(subs.carrier.view(np.uint8), subs.segment.view(np.uint8),
+                    subs.weak_coverage, subs.spend_factor, subs.price_sensitivity,
+                    subs.network_sensitivity, subs.service_sensitivity, subs.satisfaction,
+                    subs.discount,
                     subs.discount_left, subs.stars, subs.has_bundle,
                     signals.on_carrier, signals.satisfied, signals.inv_degree,
                     price, market.segment_value, market.network_quality,

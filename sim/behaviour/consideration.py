@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import rowsets
 from sim.behaviour.social import SocialSignals
 from sim.draws import events_by, thin
 from sim.population import SegmentTables, Subscribers
@@ -24,15 +25,12 @@ def reviewers(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables
 
     `contacted`: rows a rival's poaching campaign called this month; all of them review.
     """
-    reviewing = np.zeros(len(subs), dtype=bool)
-    for rows in contacted:
-        reviewing[rows] = True
-    reviewing[events_by(rng, tables.review_rate, subs.segment)] = True
-    reviewing[thin(rng, bad_experience, beh.review_after_bad_experience)] = True
-    reviewing[thin(rng, contract_ended, beh.review_at_contract_end)] = True
-    reviewing[thin(rng, newly_aware, beh.review_on_awareness)] = True
     told = np.flatnonzero(signals.moved_contacts > 0)
-    if told.size:
-        p = 1.0 - (1.0 - social.mover_review_boost) ** signals.moved_contacts[told]
-        reviewing[thin(rng, told, p)] = True
-    return np.flatnonzero(reviewing)
+    p_told = 1.0 - (1.0 - social.mover_review_boost) ** signals.moved_contacts[told]
+    return rowsets.union(
+        *contacted,
+        events_by(rng, tables.review_rate, subs.segment),
+        thin(rng, bad_experience, beh.review_after_bad_experience),
+        thin(rng, contract_ended, beh.review_at_contract_end),
+        thin(rng, newly_aware, beh.review_on_awareness),
+        thin(rng, told, p_told) if told.size else np.empty(0, dtype=np.int64))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim import rowsets
 from sim.behaviour.market import MarketState
 from sim.draws import chance, events_by, thin
 from sim.population import SegmentTables, Subscribers
@@ -65,10 +66,7 @@ def live_experiences(rng: np.random.Generator, subs: Subscribers, tables: Segmen
     subs.suspensions[suspended] = np.minimum(subs.suspensions[suspended], 254) + 1
     sat[suspended] -= beh.suspension_hit
 
-    bad_mask = np.zeros(len(subs), dtype=bool)
-    for rows in (network, billing, suspended):
-        bad_mask[rows] = True
-    bad = np.flatnonzero(bad_mask)
+    bad = rowsets.union(network, billing, suspended)
     complaints = thin(rng, bad, beh.complaint_prob)
     good_p = (market.service_quality[subs.carrier[complaints]]
               + beh.star_service_bonus * subs.stars[complaints])

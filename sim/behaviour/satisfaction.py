@@ -74,8 +74,8 @@ def satisfaction_target(subs: Subscribers, market: MarketState, beh: Behaviour,
 
 def update_satisfaction(subs: Subscribers, market: MarketState, beh: Behaviour) -> None:
     """Move every subscriber's satisfaction a step toward its target."""
-    _drift(subs.carrier.view(np.uint8), subs.segment.view(np.uint8), subs.weak_coverage, subs.network_sensitivity,
-           subs.service_sensitivity, subs.price_sensitivity, subs.discount,
-           subs.discount_left, market.list_prices, market.network_quality,
+    _drift(subs.carrier.view(np.uint8), subs.segment.view(np.uint8), subs.weak_coverage,
+           subs.network_sensitivity, subs.service_sensitivity, subs.price_sensitivity,
+           subs.discount, subs.discount_left, market.list_prices, market.network_quality,
            market.network_quality_weak, market.service_quality, float(market.price.mean()),
            float(beh.value_sensitivity), float(beh.satisfaction_relax), subs.satisfaction)
