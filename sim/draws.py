@@ -98,11 +98,10 @@ def events_by(rng: np.random.Generator, table: np.ndarray, *codes: np.ndarray) -
 def _keep_by_table(key, cand, p_max, table, first, second, kept):
     """Keep each candidate row with probability table[first, second] / p_max."""
     count = 0
-    for k in range(cand.size):
+    for k in range(cand.size):  # branch-free: keeping is a coin flip the processor can't guess
         i = cand[k]
-        if uniform_at(key, i) * p_max < table[first[i], second[i]]:
-            kept[count] = i
-            count += 1
+        kept[count] = i
+        count += uniform_at(key, i) * p_max < table[first[i], second[i]]
     return count
 
 

@@ -14,18 +14,14 @@ from sim.jit import njit
 
 @njit
 def _merge(a, b, out):
+    """Merge two ascending unique arrays into out, dropping repeats; returns the count.
+    Branch-free in the common part: which side advances is data, not a jump."""
     i = j = k = 0
     while i < a.size and j < b.size:
-        if a[i] < b[j]:
-            out[k] = a[i]
-            i += 1
-        elif b[j] < a[i]:
-            out[k] = b[j]
-            j += 1
-        else:
-            out[k] = a[i]
-            i += 1
-            j += 1
+        x, y = a[i], b[j]
+        out[k] = min(x, y)
+        i += x <= y
+        j += y <= x
         k += 1
     while i < a.size:
         out[k] = a[i]
@@ -40,8 +36,10 @@ def _merge(a, b, out):
 
 def union(*row_sets: np.ndarray) -> np.ndarray:
     """The ascending unique rows in any of `row_sets`, each ascending and unique."""
-    result = np.empty(0, dtype=np.int64)
-    for rows in row_sets:
+    if not row_sets:
+        return np.empty(0, dtype=np.int64)
+    result = np.array(row_sets[0], dtype=np.int64)  # a new array, as from a merge
+    for rows in row_sets[1:]:
         rows = np.asarray(rows, dtype=np.int64)
         out = np.empty(result.size + rows.size, dtype=np.int64)
         result = out[:_merge(result, rows, out)]

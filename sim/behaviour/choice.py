@@ -31,7 +31,7 @@ from sim.scenario.schema import Behaviour, Social
 def _carrier_values(carrier, segment, weak, spend, price_sens, net_sens, svc_sens,
                     satisfaction, discount, discount_left, stars, has_bundle,
                     on_carrier, satisfied, inv_degree,
-                    price, segment_value, network, network_weak, service, brand,
+                    price, segment_value, network, service, brand,
                     star_value, bundle_value, peer_pull, word_of_mouth, satisfaction_weight,
                     rows, values, staying):
     """Fill values (m, 3) and staying (m,) of `rows`: the module docstring's formula."""
@@ -41,7 +41,7 @@ def _carrier_values(carrier, segment, weak, spend, price_sens, net_sens, svc_sen
         weight = -price_sens[i] * spend[i]
         for j in range(3):
             count = on_carrier[i, j]
-            quality = network_weak[j] if weak[i] else network[j]
+            quality = network[weak[i], j]  # looked up, not branched on: areas are mixed
             values[k, j] = (weight * price[j, s] + segment_value[j, s]
                             + net_sens[i] * quality + svc_sens[i] * service[j] + brand[j]
                             + peer_pull * count * inv_degree[i]
@@ -70,13 +70,13 @@ def carrier_values(subs: Subscribers, market: MarketState, signals: SocialSignal
     staying = np.empty(rows.size, dtype=np.float32)
     price = market.list_prices
     _carrier_values(subs.carrier.view(np.uint8), subs.segment.view(np.uint8),
-                    subs.weak_coverage, subs.spend_factor, subs.price_sensitivity,
+                    subs.weak_coverage.view(np.uint8), subs.spend_factor, subs.price_sensitivity,
                     subs.network_sensitivity, subs.service_sensitivity, subs.satisfaction,
                     subs.discount,
                     subs.discount_left, subs.stars, subs.has_bundle,
                     signals.on_carrier, signals.satisfied, signals.inv_degree,
-                    price, market.segment_value, market.network_quality,
-                    market.network_quality_weak, market.service_quality, market.brand,
+                    price, market.segment_value, market.network_by_area,
+                    market.service_quality, market.brand,
                     market.star_value, market.bundle_monthly_value,
                     float(social.peer_pull), float(social.word_of_mouth),
                     float(beh.satisfaction_weight), rows, values, staying)

@@ -19,16 +19,17 @@ LOYALIST, HOSTAGE, MERCENARY, DEFECTOR = range(4)
 QUADRANTS = ("loyalist", "hostage", "mercenary", "defector")
 
 
+#: Quadrant by [moved away, satisfied, prefers another carrier]: a lookup, not branches,
+#: because in a compiled loop over subscribers these flags are coin flips to the processor.
+QUADRANT_OF = np.array([[[LOYALIST, HOSTAGE], [LOYALIST, MERCENARY]],
+                        [[DEFECTOR, DEFECTOR], [MERCENARY, MERCENARY]]], dtype=np.int8)
+
+
 @njit
 def _quadrant(values, i, carrier, satisfied, left):
     """Quadrant code of row i. Ties count as preferring the current carrier."""
-    if left:
-        return MERCENARY if satisfied else DEFECTOR
-    own = values[i, carrier]
     best = max(values[i, 0], max(values[i, 1], values[i, 2]))
-    if best > own:
-        return MERCENARY if satisfied else HOSTAGE
-    return LOYALIST
+    return QUADRANT_OF[np.uint8(left), np.uint8(satisfied), np.uint8(best > values[i, carrier])]
 
 
 @njit

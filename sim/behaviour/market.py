@@ -95,6 +95,12 @@ class MarketState:
         return bool((self.segment_price_factor != 1).any() or (self.segment_value != 0).any())
 
     @property
+    def network_by_area(self) -> np.ndarray:
+        """(2, 3) network quality by area (0: elsewhere, 1: weak coverage) and carrier, for
+        compiled loops to look up by a subscriber's area rather than branch on it."""
+        return np.stack([self.network_quality, self.network_quality_weak])
+
+    @property
     def list_prices(self) -> np.ndarray:
         """(3, S) monthly price of each carrier for each segment (ARPU x segment-plan factor)."""
         return self.price[:, None] * self.segment_price_factor

@@ -28,14 +28,14 @@ def _target(net_sens, svc_sens, network, service, price, mean_price, value_sensi
 
 @njit
 def _targets(rows, carrier, own_discount, segment, weak, net_sens, svc_sens, price_sens,
-             discount, discount_left, price, network, network_weak, service, mean_price,
+             discount, discount_left, price, network, service, mean_price,
              value_sensitivity, out):
     for k in range(rows.size):
         i, c = rows[k], carrier[k]
         p = price[c, segment[i]]
         if own_discount and discount_left[i] > 0:
             p *= 1.0 - discount[i] / 100.0
-        out[k] = _target(net_sens[i], svc_sens[i], network_weak[c] if weak[i] else network[c],
+        out[k] = _target(net_sens[i], svc_sens[i], network[weak[i], c],
                          service[c], p, mean_price, value_sensitivity, price_sens[i])
 
 
@@ -43,14 +43,14 @@ def _targets(rows, carrier, own_discount, segment, weak, net_sens, svc_sens, pri
 # helper (even inlined) this pass measured over ten times slower at 1M subscribers.
 @njit
 def _drift(carrier, segment, weak, net_sens, svc_sens, price_sens, discount, discount_left,
-           price, network, network_weak, service, mean_price, value_sensitivity, relax,
+           price, network, service, mean_price, value_sensitivity, relax,
            satisfaction):
     for i in range(carrier.size):
         c = carrier[i]
         p = price[c, segment[i]]
         if discount_left[i] > 0:
             p *= 1.0 - discount[i] / 100.0
-        target = _target(net_sens[i], svc_sens[i], network_weak[c] if weak[i] else network[c],
+        target = _target(net_sens[i], svc_sens[i], network[weak[i], c],
                          service[c], p, mean_price, value_sensitivity, price_sens[i])
         satisfaction[i] += relax * (target - satisfaction[i])
 
@@ -64,18 +64,19 @@ def satisfaction_target(subs: Subscribers, market: MarketState, beh: Behaviour,
     rows = np.asarray(rows, dtype=np.int64)
     out = np.empty(rows.size, dtype=np.float32)
     _targets(rows, subs.carrier[rows] if carrier is None else carrier, carrier is None,
-             subs.segment, subs.weak_coverage, subs.network_sensitivity,
+             subs.segment, subs.weak_coverage.view(np.uint8), subs.network_sensitivity,
              subs.service_sensitivity, subs.price_sensitivity, subs.discount,
-             subs.discount_left, market.list_prices, market.network_quality,
-             market.network_quality_weak, market.service_quality, float(market.price.mean()),
+             subs.discount_left, market.list_prices, market.network_by_area,
+             market.service_quality, float(market.price.mean()),
              float(beh.value_sensitivity), out)
     return out
 
 
 def update_satisfaction(subs: Subscribers, market: MarketState, beh: Behaviour) -> None:
     """Move every subscriber's satisfaction a step toward its target."""
-    _drift(subs.carrier.view(np.uint8), subs.segment.view(np.uint8), subs.weak_coverage,
-           subs.network_sensitivity, subs.service_sensitivity, subs.price_sensitivity,
-           subs.discount, subs.discount_left, market.list_prices, market.network_quality,
-           market.network_quality_weak, market.service_quality, float(market.price.mean()),
-           float(beh.value_sensitivity), float(beh.satisfaction_relax), subs.satisfaction)
+    u8 = lambda column: column.view(np.uint8)  # noqa: E731  codes and flags, never negative
+    _drift(u8(subs.carrier), u8(subs.segment), u8(subs.weak_coverage), subs.network_sensitivity,
+           subs.service_sensitivity, subs.price_sensitivity, subs.discount, subs.discount_left,
+           market.list_prices, market.network_by_area, market.service_quality,
+           float(market.price.mean()), float(beh.value_sensitivity),
+           float(beh.satisfaction_relax), subs.satisfaction)

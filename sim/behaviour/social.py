@@ -130,10 +130,10 @@ def _learn(key, is_open, opening, aware, aware_contacts, media, missed_by, launc
             stay_unaware = (1.0 - media) * missed_by[aware_contacts[i]]
             if opening[i]:
                 stay_unaware *= 1.0 - launch_boost
-            if uniform_at(key, i) < 1.0 - stay_unaware:
-                aware[i] = True
-                learned[count] = i
-                count += 1
+            told = uniform_at(key, i) < 1.0 - stay_unaware  # a coin flip: no branch on it
+            aware[i] = told
+            learned[count] = i
+            count += told
     return count
 
 
