@@ -136,7 +136,7 @@ def _per_row(p: np.ndarray | float, m: int) -> np.ndarray:
     """p as m values in the type numpy compares float32 uniforms with: a Python float
     becomes float32, arrays and numpy scalars keep their own type."""
     p = np.asarray(p, dtype=np.result_type(np.float32, p))
-    return np.broadcast_to(p, m) if p.ndim == 0 else p
+    return np.full(m, p) if p.ndim == 0 else p  # one compiled form: contiguous arrays
 
 
 @njit

@@ -28,7 +28,7 @@ MAX_HOUSEHOLD = 8
 class SocialGraph:
     """Undirected simple graph: the contacts of row i are indices[indptr[i]:indptr[i + 1]]."""
 
-    indptr: np.ndarray   # int64, n + 1
+    indptr: np.ndarray   # n + 1 offsets: int32 while the ties fit, else int64
     indices: np.ndarray  # int32, two entries per tie
 
     @property
@@ -122,4 +122,6 @@ def build_social_graph(rng: np.random.Generator, n: int, social: Social) -> Soci
     np.cumsum(np.bincount(a, minlength=n) + np.bincount(b, minlength=n), out=indptr[1:])
     indices = np.empty(2 * a.size, dtype=np.int32)
     _fill(a, b, indptr, indices)
+    if indptr[-1] <= np.iinfo(np.int32).max:  # half the bytes read per contact walk
+        indptr = indptr.astype(np.int32)
     return SocialGraph(indptr, indices)

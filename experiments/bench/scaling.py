@@ -51,7 +51,9 @@ def measure(size: int, months: int, seed: int = 1) -> dict:
     """Run one size in this process and return its figures."""
     from sim.model import MNPModel
 
-    MNPModel(common.scenario(2000, 2), rng=seed).run_months()  # load compiled code first
+    # load every compiled pass first (a run as long as the measured one reaches the same
+    # code paths), so the figure per subscriber holds no one-off cost of loading code
+    MNPModel(common.scenario(2000, months), rng=seed).run_months()
     scenario = common.scenario(size, months)
     before = current_rss()
     t0 = time.perf_counter()
