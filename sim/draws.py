@@ -80,14 +80,15 @@ def events_by(rng: np.random.Generator, table: np.ndarray, *codes: np.ndarray) -
     looked up only for the candidate rows (e.g. a rate per segment, codes = segment).
     One or two columns of one-byte codes, indexing a 1-d or 2-d table; the thinning
     is one compiled pass over the candidates."""
+    assert len(codes) == table.ndim in (1, 2), "one code column per table dimension, 1 or 2"
     key = draw_key(rng)
     n = codes[0].size
     p_max = float(table.max()) if table.size else 0.0
-    cand = bernoulli_positions(np.random.default_rng(key), n, min(p_max, 1.0))
-    if cand.size == 0 or p_max <= 0:
+    cand = _candidates(key, n, p_max)
+    if cand.size == 0:
         return cand
-    second = codes[-1].view(np.uint8)
-    first = codes[0].view(np.uint8) if len(codes) == 2 else np.broadcast_to(np.uint8(0), n)
+    second = _byte_codes(codes[-1])
+    first = _byte_codes(codes[0]) if len(codes) == 2 else np.broadcast_to(np.uint8(0), n)
     kept = np.empty(cand.size, dtype=np.int64)
     count = _keep_by_table(np.uint64(key), cand, np.float32(p_max),
                            table.reshape(-1, table.shape[-1]), first, second, kept)
@@ -105,10 +106,22 @@ def _keep_by_table(key, cand, p_max, table, first, second, kept):
     return count
 
 
+def _byte_codes(codes: np.ndarray) -> np.ndarray:
+    """Codes as uint8 (never negative), a view where they are one byte already."""
+    return codes.view(np.uint8) if codes.dtype.itemsize == 1 else codes.astype(np.uint8)
+
+
+def _candidates(key: int, n: int, p_max: float) -> np.ndarray:
+    """Rows of Bernoulli(p_max) successes drawn from `key`: none when p_max is 0."""
+    if p_max <= 0:
+        return np.empty(0, dtype=np.int64)
+    return bernoulli_positions(np.random.default_rng(key), n, min(p_max, 1.0))
+
+
 def _thinned(key: int, n: int, p_max: float, p_of) -> np.ndarray:
     """Rows of Bernoulli(p_max) successes, each kept with probability p_of(row) / p_max."""
-    cand = bernoulli_positions(np.random.default_rng(key), n, min(p_max, 1.0))
-    if cand.size == 0 or p_max <= 0:
+    cand = _candidates(key, n, p_max)
+    if cand.size == 0:
         return cand
     keep = keyed_uniform(key, cand, 1)[:, 0] * np.float32(p_max) < p_of(cand)
     return cand[keep]

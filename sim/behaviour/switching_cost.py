@@ -40,10 +40,11 @@ class SwitchingCost:
 
     @property
     def hassle(self) -> np.ndarray:
-        return self.parts[PARTS.index("hassle")]
+        return self.part("hassle")
 
     @property
     def total(self) -> np.ndarray:
+        """The parts summed in PARTS order, one float32 addition at a time."""
         p = self.parts
         return p[0] + p[1] + p[2] + p[3] + p[4]
 
