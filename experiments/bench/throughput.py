@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     scenario = common.scenario(args.size, args.months)
-    time_model(MNPModel, common.scenario(2000, 2), args.seed)  # compiled code loaded first
+    time_model(MNPModel, common.scenario(2000, args.months), args.seed)  # load compiled passes
     rows = [{"model": name, "subscribers": args.size, "months": args.months,
              **time_model(cls, scenario, args.seed)}
             for name, cls in (("vectorised", MNPModel), ("mesa_reference", ReferenceModel))]
