@@ -156,16 +156,18 @@ def compare(
     from sim.compare import compare as run_comparison
     from sim.compare import summarise_comparison
     from sim.compare.report import save_comparison
-    from sim.scenario import CARRIERS
-
-    if carrier not in CARRIERS:
-        fail(f"--carrier: unknown carrier {carrier!r}; use one of {', '.join(CARRIERS)}")
+    path = scenario or default_scenario()
+    extra = list(overrides or []) + ([f"months={horizon}"] if horizon else [])
+    try:
+        keys = load_scenario(path, extra).carrier_keys
+    except ScenarioError as exc:
+        fail(exc.render())
+    if carrier not in keys:
+        fail(f"--carrier: unknown carrier {carrier!r}; use one of {', '.join(keys)}")
     names = list(dict.fromkeys(strategies or ["status_quo"]))
     if len(names) < 2:
         fail("--strategy: give at least two strategies, the baseline first, e.g. "
              "--strategy status_quo --strategy price_cut")
-    path = scenario or default_scenario()
-    extra = list(overrides or []) + ([f"months={horizon}"] if horizon else [])
     specs = {}
     for name in names:
         try:
@@ -331,7 +333,7 @@ def game(
     path, base = _load(scenario, overrides or [])
     extra = list(overrides or []) + ([f"months={horizon}"] if horizon else [])
     try:
-        spec = parse_strategies(strategies or [])
+        spec = parse_strategies(strategies or [], base.carrier_keys)
         measure = parse_payoff(payoff)
     except GameError as exc:
         fail(str(exc))

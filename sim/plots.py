@@ -18,14 +18,15 @@ from matplotlib.axes import Axes  # noqa: E402
 
 from sim.outputs import atomic_write  # noqa: E402
 from sim.style import (  # noqa: E402
-    CARRIER_COLOURS,
-    CARRIERS,
     MARKET,
     QUADRANT_COLOURS,
     QUADRANT_LABELS,
     QUADRANTS,
     SWITCHING_COST_PARTS,
+    carrier_colour,
     carrier_label,
+    carriers_of,
+    look_of,
 )
 
 
@@ -72,17 +73,17 @@ def quadrants_of(ts: pd.DataFrame, key: str) -> tuple[pd.Series, dict[str, pd.Se
     if key != MARKET:
         rows = ts[ts["carrier"] == key]
         return _dates(rows), quadrant_millions(rows)
-    per = [quadrants_of(ts, k) for k in CARRIERS]
+    per = [quadrants_of(ts, k) for k in carriers_of(ts)]
     return per[0][0], {q: sum(p[1][q].to_numpy() for p in per) for q in QUADRANTS}
 
 
 def draw_shares(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
     """Market share (%) per carrier."""
     total = ts.groupby("month")["subscribers"].transform("sum")
-    for key in CARRIERS:
+    for key in carriers_of(ts):
         rows = ts[ts["carrier"] == key]
         ax.plot(_dates(rows), 100 * rows["subscribers"] / total[rows.index],
-                color=CARRIER_COLOURS[key], label=carrier_label(key))
+                color=carrier_colour(key, look_of(ts)), label=carrier_label(key, look_of(ts)))
     ax.set(ylabel="market share (%)", xlabel="month", title="Market share by carrier")
     mark_mnp(ax, mnp_start)
     ax.legend(fontsize=8)
@@ -90,10 +91,10 @@ def draw_shares(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
 
 def draw_subscribers(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
     """Subscribers (millions) per carrier."""
-    for key in CARRIERS:
+    for key in carriers_of(ts):
         rows = ts[ts["carrier"] == key]
-        ax.plot(_dates(rows), rows["subscribers"] / 1e6, color=CARRIER_COLOURS[key],
-                label=carrier_label(key))
+        ax.plot(_dates(rows), rows["subscribers"] / 1e6, color=carrier_colour(key, look_of(ts)),
+                label=carrier_label(key, look_of(ts)))
     ax.set(ylabel="subscribers (millions)", xlabel="month", title="Subscribers by carrier")
     mark_mnp(ax, mnp_start)
     ax.legend(fontsize=8)
@@ -101,13 +102,13 @@ def draw_subscribers(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
 
 def draw_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
     """Monthly port-ins (solid, up), port-outs (dotted, down) and net porting (bold)."""
-    for key in CARRIERS:
-        rows, colour = ts[ts["carrier"] == key], CARRIER_COLOURS[key]
+    for key in carriers_of(ts):
+        rows, colour = ts[ts["carrier"] == key], carrier_colour(key, look_of(ts))
         dates = _dates(rows)
         ax.plot(dates, rows["port_in"] / 1e6, color=colour, lw=1, alpha=0.7)
         ax.plot(dates, -rows["port_out"] / 1e6, color=colour, lw=1, ls=":", alpha=0.9)
         ax.plot(dates, rows["net_porting"] / 1e6, color=colour, lw=2.2,
-                label=f"{carrier_label(key)} net")
+                label=f"{carrier_label(key, look_of(ts))} net")
     ax.plot([], [], color="grey", lw=1, label="port-ins (above 0)")
     ax.plot([], [], color="grey", lw=1, ls=":", label="port-outs (below 0)")
     ax.axhline(0, color="black", lw=0.6)
@@ -120,10 +121,10 @@ def draw_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
 def draw_net_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None,
                      cumulative: bool = False) -> None:
     """Monthly or cumulative net porting (millions) per carrier."""
-    for key in CARRIERS:
+    for key in carriers_of(ts):
         rows = ts[ts["carrier"] == key]
         net = rows["net_porting"].cumsum() if cumulative else rows["net_porting"]
-        ax.plot(_dates(rows), net / 1e6, color=CARRIER_COLOURS[key], label=carrier_label(key))
+        ax.plot(_dates(rows), net / 1e6, color=carrier_colour(key, look_of(ts)), label=carrier_label(key, look_of(ts)))
     if cumulative:
         ax.set(ylabel="cumulative net porting (millions)", title="Cumulative net porting")
     else:
@@ -137,10 +138,10 @@ def draw_net_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None,
 
 def draw_churn(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
     """Monthly churn (%) per carrier and for the whole market."""
-    for key in (*CARRIERS, MARKET):
+    for key in (*carriers_of(ts), MARKET):
         rows = _of(ts, key)
-        ax.plot(_dates(rows), churn_percent(rows), color=CARRIER_COLOURS[key],
-                lw=2.2 if key == MARKET else 1.2, label=carrier_label(key))
+        ax.plot(_dates(rows), churn_percent(rows), color=carrier_colour(key, look_of(ts)),
+                lw=2.2 if key == MARKET else 1.2, label=carrier_label(key, look_of(ts)))
     ax.set(ylabel="churn (% of subscribers/month)", xlabel="month",
            title="Monthly churn: ported or switched to a new number")
     ax.set_ylim(bottom=0)
@@ -154,7 +155,7 @@ def draw_quadrants(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | None) 
     ax.stackplot(dates, *[millions[q] for q in QUADRANTS],
                  colors=[QUADRANT_COLOURS[q] for q in QUADRANTS],
                  labels=[QUADRANT_LABELS[q] for q in QUADRANTS], alpha=0.9)
-    ax.set(title=f"Loyalty quadrants: {carrier_label(key)}", xlabel="month",
+    ax.set(title=f"Loyalty quadrants: {carrier_label(key, look_of(ts))}", xlabel="month",
            ylabel="subscribers at month start (millions)")
     ax.set_ylim(bottom=0)
     mark_mnp(ax, mnp_start)
@@ -174,7 +175,7 @@ def draw_switching_cost(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | N
         parts = [rows[p] for p in SWITCHING_COST_PARTS]
     ax.stackplot(_dates(rows), *parts, colors=list(SWITCHING_COST_PARTS.values()),
                  labels=[p.removeprefix("sc_").replace("_", " ") for p in SWITCHING_COST_PARTS])
-    ax.set(title=f"Switching cost by part: {carrier_label(key)}", xlabel="month",
+    ax.set(title=f"Switching cost by part: {carrier_label(key, look_of(ts))}", xlabel="month",
            ylabel="mean switching cost (yuan, one-off)")
     mark_mnp(ax, mnp_start)
     ax.legend(loc="upper right", fontsize=7)
@@ -197,6 +198,18 @@ def plot_subscribers(ts: pd.DataFrame, title: str, mnp_start: str | None, path: 
     _save(fig, path)
 
 
+def _panels(count: int, width: float, sharey: bool) -> list[Axes]:
+    """One panel per carrier (or the market), up to four a row; unused panels hidden."""
+    cols = min(count, 4)
+    rows = -(-count // cols)
+    fig, grid = plt.subplots(rows, cols, figsize=(width * cols, 4 * rows), sharey=sharey,
+                             squeeze=False)
+    axes = list(grid.ravel())
+    for ax in axes[count:]:
+        ax.set_visible(False)
+    return axes[:count]
+
+
 def plot_net_porting(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
     """Monthly net porting and cumulative net porting per carrier."""
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
@@ -216,8 +229,10 @@ def plot_churn(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) 
 
 def plot_loyalty(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
     """Loyalty quadrants (millions of subscribers, stacked): the market, then each carrier."""
-    fig, axes = plt.subplots(1, 4, figsize=(16, 4))
-    for ax, key in zip(axes, (MARKET, *CARRIERS)):
+    keys = (MARKET, *carriers_of(ts))
+    axes = _panels(len(keys), 4.0, sharey=False)
+    fig = axes[0].figure
+    for ax, key in zip(axes, keys):
         draw_quadrants(ax, ts, key, mnp_start)
         if ax is not axes[0]:
             ax.get_legend().remove()
@@ -228,8 +243,10 @@ def plot_loyalty(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path
 
 def plot_switching_cost(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
     """Average switching cost per subscriber (yuan), split into its parts, per carrier."""
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4), sharey=True)
-    for ax, key in zip(axes, CARRIERS):
+    keys = carriers_of(ts)
+    axes = _panels(len(keys), 4.3, sharey=True)
+    fig = axes[0].figure
+    for ax, key in zip(axes, keys):
         draw_switching_cost(ax, ts, key, mnp_start)
         if ax is not axes[-1]:
             ax.get_legend().remove()

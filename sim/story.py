@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.plots import churn_percent, starting_subscribers
-from sim.scenario.params import month_index
+from sim.params import month_index
 
 #: Months averaged for "before", and the window in which the surge is looked for.
 BEFORE_MONTHS = 6
@@ -86,7 +86,7 @@ def main(scenario_file: str, out_dir: str) -> int:
     seed = json.loads((folder / "summary.json").read_text())["seed"]
     scenario = load_scenario(scenario_file)
     story = tell(pd.read_csv(folder / "timeseries.csv"), scenario.start,
-                 scenario.policy.mnp_start)
+                 scenario.policy.first_opening)
     print(f"False-loyalty story of {folder} (seed {seed}; churn in % of subscribers/month, "
           "shares in %):")
     for name, value in asdict(story).items():

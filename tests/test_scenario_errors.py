@@ -23,9 +23,8 @@ CASES = [
     # (description, replace this, with this, expected fragments)
     ("negative price", "price: 42.1}", "price: -3}",
      ["carriers.unicom.price", "must be > 0", ":8)"]),
-    ("unknown carrier", "telecom: {", "cmcc: {", ["carriers.cmcc", "unknown carrier"]),
-    ("missing carrier", "  telecom: {subscribers: 200, price: 45.0}\n", "",
-     ["carriers.telecom", "required"]),
+    ("carrier key not lowercase", "telecom: {", "China-Telecom: {",
+     ["carriers", "lowercase letters"]),
     ("typo in key", "months: 12", "monhts: 12", ["monhts", "did you mean 'months'"]),
     ("bad month", "start: 2019-01", "start: 2019-13", ["start", "YYYY-MM"]),
     ("text for number", "size: 1000", "size: many", ["population.size", "must be a number"]),

@@ -28,7 +28,7 @@ def test_controls_start_at_the_scenarios_values():
     model = _model()
     assert model.spec.policy.mnp_start == "2020-01"
     assert model.spec.policy.number_loss_cost == 3000
-    assert model.spec.carriers.mobile.price == 55 and model.seed_used == 7
+    assert model.spec.carriers['mobile'].price == 55 and model.seed_used == 7
 
 
 def test_sliders_change_the_scenario():
@@ -36,8 +36,8 @@ def test_sliders_change_the_scenario():
                    telecom_service=0.1, seed="12")
     spec = model.spec
     assert spec.policy.mnp_start is None and spec.policy.number_loss_cost == 0
-    assert spec.carriers.mobile.price == 30 and spec.carriers.telecom.service_quality == 0.1
-    assert spec.carriers.mobile.contract_penalty == 20 and model.seed_used == 12
+    assert spec.carriers['mobile'].price == 30 and spec.carriers['telecom'].service_quality == 0.1
+    assert spec.carriers['mobile'].contract_penalty == 20 and model.seed_used == 12
     assert _model(mnp_opens=3).spec.policy.mnp_start == "2019-03"
 
 

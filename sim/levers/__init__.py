@@ -9,7 +9,7 @@ from typing import Annotated, Union
 from pydantic import Field
 
 from sim.levers.acquisition import HandsetSubsidy, PortInBonus, TargetedPoaching
-from sim.levers.base import Action, Cost, Offer, Usage
+from sim.levers.base import Action, Campaign, Column, Cost, Offer, Usage
 from sim.levers.bundles import BundleOffer
 from sim.levers.network import NetworkQualityChange
 from sim.levers.parity import ExistingCustomerParity
@@ -41,7 +41,8 @@ LEVER_KINDS: tuple[str, ...] = tuple(
 
 AnyAction = Annotated[Union[LEVERS], Field(discriminator="lever")]  # noqa: UP007
 
-__all__ = ["LEVERS", "LEVER_KINDS", "Action", "AnyAction", "Cost", "Offer", "Usage",
+__all__ = ["LEVERS", "LEVER_KINDS", "Action", "AnyAction", "Campaign", "Column", "Cost", "Offer",
+           "Usage",
            "PriceChange", "SegmentPlan", "PortInBonus", "HandsetSubsidy", "TargetedPoaching",
            "ChurnEarlyWarning", "RenewalOffer", "LoyaltyRewards", "RetentionOffer",
            "ServiceQualityChange", "FirstContactResolution", "ComplaintDeadline",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Literal
 
 from sim.levers.base import Action, Offer
-from sim.scenario.params import SEED, param
+from sim.params import SEED, param
 
 
 class NetworkQualityChange(Action):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Literal
 
 from sim.levers.base import Action, Offer, Usage
-from sim.scenario.params import ASSUMPTION, SEED, param
+from sim.params import ASSUMPTION, SEED, param
 
 
 class PriceChange(Action):
@@ -28,6 +28,8 @@ class PriceChange(Action):
 
 class SegmentPlan(Action):
     """A plan for one segment: its price and the extra value it carries (e.g. free app data)."""
+
+    NEEDS_SEGMENT_COUNTS = True
 
     lever: Literal["segment_plan"]
     segment: str = param(..., unit="segment name", source=SEED["001"],

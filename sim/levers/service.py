@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Literal
 
 from sim.levers.base import Action, Offer, Usage
-from sim.scenario.params import ASSUMPTION, SEED, param
+from sim.params import ASSUMPTION, SEED, param
 
 STATUS_QUO_COMPLAINT_DAYS = 30  # days to answer a complaint without a promise (assumption)
 

@@ -25,7 +25,7 @@ from sim.scenario.loading import (
     validate_data,
     validate_model,
 )
-from sim.scenario.params import CARRIERS, Month, Strict, param
+from sim.params import Month, Strict, param
 from sim.scenario.schema import Scenario
 
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
@@ -187,5 +187,5 @@ def fingerprint(data: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-__all__ = ["CARRIERS", "SAMPLERS", "Discovery", "Metric", "Parameter", "Study", "base_scenario",
+__all__ = ["SAMPLERS", "Discovery", "Metric", "Parameter", "Study", "base_scenario",
            "fingerprint", "load_study"]

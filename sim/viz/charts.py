@@ -19,13 +19,16 @@ from mesa.visualization.utils import update_counter
 from sim import plots
 from sim.behaviour.loyalty import HOSTAGE, QUADRANTS
 from sim.results import timeseries_of
-from sim.scenario.params import CARRIERS, month_index
-from sim.style import CARRIER_COLOURS, MARKET, carrier_label
+from sim.params import month_index
+from sim.style import MARKET, carrier_colour, carrier_label, scenario_look
 from sim.viz.controls import TeachingModel
 
 #: The sample view: columns x rows of subscribers.
 GRID_COLUMNS = 20
-CHOICES = {carrier_label(k): k for k in (MARKET, *CARRIERS)}
+def _choices(model: TeachingModel) -> dict[str, str]:
+    """Menu label -> carrier key (or MARKET) for the model's carriers."""
+    look = scenario_look(model.spec)
+    return {carrier_label(k, look): k for k in (MARKET, *look)}
 
 
 def _figure(width: float = 6.4, height: float = 3.8) -> tuple[Figure, object]:
@@ -65,7 +68,7 @@ def _chart(draw: Callable[[object, pd.DataFrame, str | None], None]):
                 _waiting()
             else:
                 fig, ax = _figure()
-                draw(ax, ts, model.spec.policy.mnp_start)
+                draw(ax, ts, model.spec.policy.first_opening)
                 _show(fig, model)
         return column
 
@@ -86,15 +89,16 @@ def _chart_per_carrier(draw, label: str, first: str):
     @solara.component
     def component(model: TeachingModel):
         update_counter.get()  # redraw after every step, like Mesa's own components
-        choice, set_choice = solara.use_state(carrier_label(first))
+        choices = _choices(model)
+        choice, set_choice = solara.use_state(carrier_label(first, scenario_look(model.spec)))
         ts = timeseries_of(model)
         with solara.Column(classes=[f"mnp-{name.replace('_', '-')}"]):
-            solara.Select(label, value=choice, values=list(CHOICES), on_value=set_choice)
+            solara.Select(label, value=choice, values=list(choices), on_value=set_choice)
             if ts.empty:
                 _waiting()
             else:
                 fig, ax = _figure()
-                draw(ax, ts, CHOICES[choice], model.spec.policy.mnp_start)
+                draw(ax, ts, choices.get(choice, MARKET), model.spec.policy.first_opening)
                 _show(fig, model)
 
     return component
@@ -118,7 +122,7 @@ def sample_figure(model: TeachingModel) -> Figure:
     order = sample_layout(model.initial_carrier)
     if model.snapshots:
         last = model.snapshots[-1]
-        code = {k: i for i, k in enumerate(CARRIERS)}
+        code = {k: i for i, k in enumerate(model.spec.carrier_keys)}
         carrier = np.array([code[c] for c in last["carrier"]])[order]
         hostage = (last["quadrant"] == QUADRANTS[HOSTAGE])[order]
         moved = last["moved"][order]
@@ -130,13 +134,14 @@ def sample_figure(model: TeachingModel) -> Figure:
     cols = GRID_COLUMNS
     x, y = np.arange(order.size) % cols, -(np.arange(order.size) // cols)
     fig, ax = _figure(6.4, 3.2)
-    colours = np.array([CARRIER_COLOURS[k] for k in CARRIERS])[carrier]
+    look = scenario_look(model.spec)
+    colours = np.array([carrier_colour(k, look) for k in look])[carrier]
     ax.scatter(x, y, s=70, c=colours, edgecolors="none")
     ax.scatter(x[hostage], y[hostage], s=150, facecolors="none", edgecolors="black",
                linewidths=1.6)
     ax.scatter(x[moved], y[moved], s=14, c="white", edgecolors="none")
-    handles = [Line2D([], [], marker="o", ls="", color=CARRIER_COLOURS[k], label=carrier_label(k))
-               for k in CARRIERS]
+    handles = [Line2D([], [], marker="o", ls="", color=carrier_colour(k, look),
+                      label=carrier_label(k, look)) for k in look]
     handles += [Line2D([], [], marker="o", ls="", markerfacecolor="none", markeredgecolor="black",
                        markersize=9, label="hostage (false-loyal)"),
                 Line2D([], [], marker="o", ls="", color="grey", markerfacecolor="white",
@@ -153,7 +158,7 @@ def sample_figure(model: TeachingModel) -> Figure:
 def market_status(model: TeachingModel, ts: pd.DataFrame) -> str:
     """One line a teacher can read aloud: month, MNP state, churn, hostage share."""
     spec = model.spec
-    mnp = spec.policy.mnp_start
+    mnp = spec.policy.first_opening
     if ts.empty:
         month = f"Start of {spec.start}: no month simulated yet"
     else:

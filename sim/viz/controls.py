@@ -14,7 +14,7 @@ from mesa.visualization import Slider
 
 from sim.model import MNPModel
 from sim.scenario import load_scenario
-from sim.scenario.params import CARRIER_NAMES, month_index, month_label
+from sim.params import month_index, month_label
 from sim.scenario.schema import Scenario
 
 #: Subscribers shown in the sample view (a 20 x 15 grid).
@@ -26,7 +26,7 @@ MIN_POPULATION, MAX_POPULATION = 2_000, 200_000
 def mnp_month(scenario: Scenario) -> int:
     """The run month (1 = first) in which MNP opens; 0 when it never does. Opening
     before the run shows as month 1; after it, as the last month (the slider's range)."""
-    start = scenario.policy.mnp_start
+    start = scenario.policy.first_opening
     if start is None:
         return 0
     return min(max(month_index(start, scenario.start) + 1, 1), scenario.months)
@@ -105,7 +105,7 @@ def controls(scenario_file: Path) -> dict[str, Any]:
                                    0.0, 5.0, 0.25),
     }
     for key, carrier in carriers.items():
-        name = CARRIER_NAMES[key]
+        name = sc.carrier_label(key)
         params[f"{key}_price"] = Slider(f"{name} price (yuan/month)", carrier.price,
                                         10.0, max(150.0, 2 * carrier.price), 1.0)
         params[f"{key}_service"] = Slider(f"{name} service quality (0-1)",
