@@ -27,6 +27,14 @@ DEFAULT_SCENARIO = "china_mnp_2019.yaml"
 TEACHING_SCENARIO = "false_loyalty_demo.yaml"
 
 
+def _opening_text(spec) -> str:
+    """When MNP opens, in words: one month, never, or per carrier."""
+    opening = spec.policy.mnp_start
+    if isinstance(opening, dict):
+        return ", ".join(f"{k} {opening.get(k) or 'never'}" for k in spec.carrier_keys)
+    return opening or "never"
+
+
 def default_scenario(name: str = DEFAULT_SCENARIO) -> Path:
     """scenarios/<name> in the working folder, else beside the package."""
     for base in (Path.cwd(), Path(__file__).resolve().parents[1]):
@@ -461,7 +469,7 @@ def validate(
     """Check a scenario file and print every problem found."""
     path, spec = _load(scenario, overrides or [])
     out.print(f"{path}: OK ({spec.name}: {spec.months} months from {spec.start}, "
-              f"{spec.population.size:,} subscribers, MNP from {spec.policy.mnp_start or 'never'})")
+              f"{spec.population.size:,} subscribers, MNP from {_opening_text(spec)})")
 
 
 @app.command()

@@ -12,7 +12,7 @@ reset on every move; a carrier's handset subsidy puts some new customers on cont
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,6 +35,8 @@ class Moves:
     subsidised: np.ndarray  # (N,) new customers who signed a handset-subsidy contract
     port_in_by_segment: np.ndarray   # (N, segments) ports into each carrier, by segment
     port_out_by_segment: np.ndarray  # (N, segments) ports out of each carrier, by segment
+    replaced: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # rows a
+    # newcomer took this month (its subscriber left the market)
 
 
 def _flow_matrix(old: np.ndarray, new: np.ndarray, k: int) -> np.ndarray:
@@ -104,6 +106,7 @@ def replace_leavers(rng: np.random.Generator, subs: Subscribers, tables: Segment
     if rows.size == 0:
         return
     k = len(market.price)
+    flows.replaced = rows
     flows.leaves += np.bincount(subs.carrier[rows], minlength=k)
     v, staying = values_of(rows)
     own = subs.carrier[rows]

@@ -4,6 +4,8 @@
 picks the class, and an unknown lever is a validation error listing the known ones.
 """
 
+import importlib
+import pkgutil
 from typing import Annotated, Union
 
 from pydantic import Field
@@ -24,17 +26,21 @@ from sim.levers.service import (
 )
 from sim.levers.transparency import TransparencyChange
 
-LEVERS: tuple[type[Action], ...] = (
-    PriceChange, SegmentPlan,
-    PortInBonus, HandsetSubsidy, TargetedPoaching,
-    ChurnEarlyWarning, RenewalOffer, LoyaltyRewards,
-    ServiceQualityChange, FirstContactResolution, ComplaintDeadline, ComplaintFollowUp,
-    AiHumanSupport,
-    NetworkQualityChange,
-    TransparencyChange,
-    BundleOffer,
-    ExistingCustomerParity,
-)
+def _discover() -> tuple[type[Action], ...]:
+    """Every lever class in this package's modules (a class with a `lever` key), in
+    documentation order (`Action.ORDER`): a new lever needs only its own module."""
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+    found, todo = [], list(Action.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if "lever" in cls.model_fields and cls not in found:
+            found.append(cls)
+    return tuple(sorted(found, key=lambda c: (c.ORDER, c.__module__, c.__name__)))
+
+
+LEVERS: tuple[type[Action], ...] = _discover()
 #: Lever keys in documentation order (they name the per-lever cost columns).
 LEVER_KINDS: tuple[str, ...] = tuple(
     lever.model_fields["lever"].annotation.__args__[0] for lever in LEVERS)

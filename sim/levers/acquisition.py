@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 class PortInBonus(Action):
     """One-off bonus (yuan) to every subscriber porting in; booked per port-in."""
 
+    ORDER = 30  # position in the documentation and the columns
+
     lever: Literal["port_in_bonus"]
     bonus: float = param(..., unit="yuan", source=SEED["004"], ge=0,
                          description="One-off value given to each porting-in subscriber.")
@@ -47,6 +49,8 @@ class PortInBonus(Action):
 
 class HandsetSubsidy(Action):
     """A subsidised handset for new customers who sign a contract (raises their lock-in)."""
+
+    ORDER = 40  # position in the documentation and the columns
 
     lever: Literal["handset_subsidy"]
     subsidy: float = param(..., unit="yuan", source=SEED["004"], ge=0,
@@ -73,6 +77,8 @@ class HandsetSubsidy(Action):
 
 class TargetedPoaching(Action):
     """Contact a rival's chosen customers (outbound calls) with an offer to port in."""
+
+    ORDER = 50  # position in the documentation and the columns
 
     lever: Literal["targeted_poaching"]
     COLUMNS = (

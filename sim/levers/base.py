@@ -98,6 +98,9 @@ class Action(Strict):
                        description="Cost model of the action (on top of any lever-specific "
                                    "unit costs below).")
 
+    #: Position in the documentation, the cost columns and the lever columns (a new lever
+    #: without one comes last).
+    ORDER: ClassVar[int] = 1000
     #: Columns this lever reports per carrier and month (see Column.counter).
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
     #: Whether its cost needs the carrier's subscribers per segment (`Usage`).

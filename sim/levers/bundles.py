@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 class BundleOffer(Action):
     """Sell home broadband / family bundles to the carrier's own subscribers."""
 
+    ORDER = 160  # position in the documentation and the columns
+
     lever: Literal["bundle_offer"]
     take_up: float = param(0.02, unit="probability/month", source=ASSUMPTION, ge=0, le=1,
                            description="Chance a subscriber without a bundle takes one.")

@@ -17,6 +17,8 @@ from sim.params import SEED, param
 class NetworkQualityChange(Action):
     """Raise (or lower) network quality by `delta`, `build_months` after the start (capex)."""
 
+    ORDER = 140  # position in the documentation and the columns
+
     lever: Literal["network_quality_change"]
     delta: float = param(..., unit="quality 0..1", source=SEED["001"], ge=-1, le=1,
                          description="Change in network quality once built.")

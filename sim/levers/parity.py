@@ -29,6 +29,8 @@ def claims(m: MonthContext) -> None:
 class ExistingCustomerParity(Action):
     """Existing customers who ask get the new-customer bonus; no neglect penalty."""
 
+    ORDER = 170  # position in the documentation and the columns
+
     lever: Literal["existing_customer_parity"]
 
     def apply(self, offer: Offer, months_active: int) -> None:

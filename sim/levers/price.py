@@ -18,6 +18,8 @@ from sim.params import ASSUMPTION, SEED, param
 class PriceChange(Action):
     """Change the carrier's price (ARPU) by a percentage, for everyone."""
 
+    ORDER = 10  # position in the documentation and the columns
+
     lever: Literal["price_change"]
     percent: float = param(..., unit="%", source=SEED["004"], gt=-90, le=300,
                            description="Price change, e.g. -10 for a 10% cut.")
@@ -28,6 +30,8 @@ class PriceChange(Action):
 
 class SegmentPlan(Action):
     """A plan for one segment: its price and the extra value it carries (e.g. free app data)."""
+
+    ORDER = 20  # position in the documentation and the columns
 
     NEEDS_SEGMENT_COUNTS = True
 

@@ -59,6 +59,8 @@ def grant(subs: Subscribers, offer: RetentionOffer, rows: np.ndarray) -> None:
 class ChurnEarlyWarning(Action):
     """Flag likely churners with a model of given precision and recall; offer each a discount."""
 
+    ORDER = 60  # position in the documentation and the columns
+
     COLUMNS = (
         Column("retention_offers", "real subscribers/month",
                "Retention offers made by the churn early warning (hits and false alarms).",
@@ -123,6 +125,8 @@ class ChurnEarlyWarning(Action):
 class RenewalOffer(Action):
     """An offer to everyone whose contract ends this month, to stay (and perhaps re-sign)."""
 
+    ORDER = 70  # position in the documentation and the columns
+
     COLUMNS = (Column("renewals", "real subscribers/month",
                       "Subscribers whose contract ended who stayed on a renewal offer.",
                       "taken"),)
@@ -161,6 +165,8 @@ class RenewalOffer(Action):
 
 class LoyaltyRewards(Action):
     """Benefits by star level (tenure and value, seed 003), enjoyed monthly, lost on leaving."""
+
+    ORDER = 80  # position in the documentation and the columns
 
     lever: Literal["loyalty_rewards"]
     value_per_star: float = param(2.0, unit="yuan/month per star", source=SEED["003"] + "; "

@@ -136,6 +136,13 @@ class Scenario(Strict):
                 if key not in self.carriers:
                     problems.append(f"population.segments.{name}.carrier_shares.{key}: unknown "
                                     f"carrier {key!r}; use one of {', '.join(self.carriers)}")
+        for name, seg in self.population.segments.items():
+            for key, share in (seg.carrier_shares or {}).items():
+                if share > 0 and self.launch_month(key) > 0:
+                    problems.append(f"population.segments.{name}.carrier_shares.{key}: {key} "
+                                    f"launches in {self.carriers[key].launch}, after the start, "
+                                    "so it has no subscribers at the start; set its share to 0 "
+                                    "or leave it out")
         if problems:
             return problems
         implied = self.implied_carrier_shares()
