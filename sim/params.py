@@ -31,6 +31,13 @@ KNOWN_CARRIER_NAMES: dict[str, str] = {
     "telecom": "China Telecom",
     "broadnet": "China Broadnet",
 }
+#: The same carriers' names in Chinese (reports and plots with --lang zh).
+KNOWN_CARRIER_NAMES_ZH: dict[str, str] = {
+    "mobile": "中国移动",
+    "unicom": "中国联通",
+    "telecom": "中国电信",
+    "broadnet": "中国广电",
+}
 #: How many carriers a market may have (the compiled passes hold carrier codes in int8).
 MIN_CARRIERS, MAX_CARRIERS = 2, 16
 CARRIER_KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
