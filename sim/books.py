@@ -40,8 +40,7 @@ def usage_of(model: MNPModel, m: MonthContext, j: int, census: Census,
     return Usage(
         subscribers=census.subscribers[j] * scale, port_ins=port_in[j] * scale,
         complaints=m.lived.complaints[j] * scale, stars=census.stars[j] * scale,
-        bundle_holders=census.bundle_holders[j] * scale
-        if market.bundle_fee[j] or market.bundle_monthly_value[j] else 0.0,
+        bundle_holders=census.bundle_payers[j] * scale,
         port_in_bonus=float(market.port_in_bonus[j]),
         segment_subscribers=segment_subs,
         reached={run.index: float(run.counts["reached"]) * scale for run in runs
@@ -65,7 +64,7 @@ def record(model: MNPModel, m: MonthContext, quad: np.ndarray, census: Census,
     quad_share = quad / np.maximum(quad.sum(axis=1), 1)[:, None]
     port_in, port_out = flows.ports.sum(axis=0), flows.ports.sum(axis=1)
     sw_in, sw_out = flows.switches.sum(axis=0), flows.switches.sum(axis=1)
-    income = money.revenue(census.paid, census.bundle_holders, market)
+    income = money.revenue(census.paid, census.bundle_payers, market)
     revenue = income.total * scale
     sampled = m.start_carrier[model.report_rows]
     parts = dict(zip(PARTS, costs.mean_by_carrier(sampled, m.n_carriers)))

@@ -54,7 +54,7 @@ class MNPModel(mesa.Model):
         self.market = MarketState.from_offers(scenario, [c.offer for c in self.carriers],
                                               launched)
         self.subs, self.segments = create_subscribers(self.rng, scenario)
-        rate_initial_stars(self.subs, self.market.price)
+        rate_initial_stars(self.subs, self.market.list_prices)
         self.segment_codes = {name: i for i, name in enumerate(self.segments.names)}
         self.subs.stars[~self.market.star_programme[self.subs.carrier]] = 0
         # Quadrants and switching-cost parts are reported from a fixed sample of rows (all

@@ -35,7 +35,6 @@ from sim.behaviour.market import MarketState
 from sim.behaviour.opening import porting_open
 from sim.behaviour.switching_cost import switching_cost
 from sim.context import MonthContext
-from sim.levers import parity
 from sim.levers.base import Campaign
 
 if TYPE_CHECKING:
@@ -98,10 +97,9 @@ def choose(model: MNPModel, m: MonthContext) -> None:
     m.values, _ = m.values_of(rows)
     m.extra["sample_values"], _ = m.values_of(model.report_rows)
     m.costs = switching_costs_of(m, rows)
-    m.incentive = market.port_in_bonus + market.handset_subsidy * market.subsidy_take_up
+    m.incentive = market.handset_subsidy * market.subsidy_take_up  # expected, to newcomers
     for run in _campaigns(m):
         run.action.incentives(run, m)
-    parity.claims(m)
     m.utilities = choice_utilities(m.rng["choose"], rows, m.values, subs.carrier[rows],
                                    m.costs.total, m.incentive, m.stay, m.spec.behaviour)
     m.chosen = m.utilities.argmax(axis=1).astype(np.int8)

@@ -57,6 +57,8 @@ class Subscribers:
     service_sensitivity: np.ndarray  # float32, yuan/month per unit quality
     attachment: np.ndarray         # float32, multiple of policy.number_loss_cost
     has_bundle: np.ndarray         # bool
+    pays_bundle_fee: np.ndarray    # bool, bought a bundle under a carrier's offer (pays its fee)
+    avg_spend: np.ndarray          # float32, average monthly bill paid (yuan; seed 003's 月均消费)
     in_arrears: np.ndarray         # bool, account not settled
     aware: np.ndarray              # bool, knows MNP exists and how to use it
     moved: np.ndarray              # bool, changed carrier in the last month
@@ -153,6 +155,8 @@ def create_subscribers(rng: np.random.Generator,
         attachment=_lognormal(rng, seg_col("number_attachment")[segment],
                               seg_col("number_attachment_spread")[segment]),
         has_bundle=rng.random(n) < tables.bundle_share[segment],
+        pays_bundle_fee=np.zeros(n, dtype=bool),
+        avg_spend=np.zeros(n, dtype=np.float32),  # set with the first stars
         in_arrears=np.zeros(n, dtype=bool),
         aware=rng.random(n) < scenario.policy.awareness.initial_share,
         moved=np.zeros(n, dtype=bool),

@@ -20,14 +20,15 @@ BASE: dict[str, Any] = {
     "start": "2019-01",
     "months": 24,
     "population": {"size": 4000},
-    "policy": {"mnp_start": "2019-07"},
+    "policy": {"mnp_start": "2019-07", "eligibility": {"contract_lockin": "penalty"}},
     "carriers": {
         "mobile": {"subscribers": 600, "price": 49.1, "network_quality": 0.8,
-                   "service_quality": 0.55, "transparency": 0.45, "brand": 8},
+                   "service_quality": 0.55, "transparency": 0.45, "brand": 8,
+                   "star_programme": True},
         "unicom": {"subscribers": 200, "price": 42.1, "network_quality": 0.7,
-                   "service_quality": 0.55, "transparency": 0.5},
+                   "service_quality": 0.55, "transparency": 0.5, "star_programme": True},
         "telecom": {"subscribers": 200, "price": 45.0, "network_quality": 0.75,
-                    "service_quality": 0.65, "transparency": 0.55},
+                    "service_quality": 0.65, "transparency": 0.55, "star_programme": True},
     },
 }
 

@@ -220,8 +220,10 @@ def test_bundles_raise_switching_cost_through_value(baseline):
         baseline, "bundle_share", "telecom", since="2020-06") + 0.1
     assert carrier_mean(bundles, "sc_bundle", "telecom", since="2020-06") > carrier_mean(
         baseline, "sc_bundle", "telecom", since="2020-06")
-    assert carrier_total(bundles, "port_out", "telecom") < carrier_total(
-        baseline, "port_out", "telecom")
+    def churn(results):  # ports and new-number switches away: the few ports alone are noise
+        return (carrier_total(results, "port_out", "telecom")
+                + carrier_total(results, "switch_out_new_number", "telecom"))
+    assert churn(bundles) < churn(baseline)
     assert carrier_total(bundles, "bundle_revenue", "telecom") > 0
 
 
@@ -233,10 +235,12 @@ def test_parity_removes_neglect_and_pays_claims():
         neglect, "satisfaction_mean", "mobile")
     assert carrier_total(parity, "port_out", "mobile") < carrier_total(
         neglect, "port_out", "mobile")
-    assert carrier_total(parity, "cost_existing_customer_parity", "mobile") > 0
+    # the claims are bonuses paid: the bonus books them (once), parity books nothing
+    assert carrier_total(parity, "cost_existing_customer_parity", "mobile") == 0
     ts = parity[0].timeseries.query("carrier == 'mobile'")
     per_row = 200 * parity[0].scenario.represents() / parity[0].scenario.population.size
-    claims = ts["cost_existing_customer_parity"] / per_row  # whole claims, each paying 200
+    claims = (ts["cost_port_in_bonus"] - 200 * ts["port_in"]) / per_row  # whole claims of 200
+    assert claims.sum() > 0
     np.testing.assert_allclose(claims, np.round(claims), atol=1e-6)
 
 

@@ -291,7 +291,7 @@ class ReferenceModel(mesa.Model):
                                               np.ones(len(carriers), dtype=bool))
         self.mean_price = float(self.market.price.mean())
         subs, _ = create_subscribers(self.rng, scenario)
-        rate_initial_stars(subs, self.market.price)
+        rate_initial_stars(subs, self.market.list_prices)
         subs.stars[~self.market.star_programme[subs.carrier]] = 0
         graph = build_social_graph(self.rng, scenario.population.size, scenario.population.social)
         columns = {name: getattr(subs, name).tolist() for name in (

@@ -29,10 +29,10 @@ from sim.scenario.blocks import Behaviour, Social
 
 @njit
 def _carrier_values(carrier, segment, weak, spend, price_sens, net_sens, svc_sens,
-                    satisfaction, discount, discount_left, stars, has_bundle,
+                    satisfaction, discount, discount_left, stars, has_bundle, pays_fee,
                     on_carrier, satisfied, inv_degree,
                     price, segment_value, network, service, brand,
-                    star_value, bundle_value, peer_pull, word_of_mouth, satisfaction_weight,
+                    star_value, bundle_value, bundle_fee, peer_pull, word_of_mouth, satisfaction_weight,
                     rows, values, staying):
     """Fill values (m, N) and staying (m,) of `rows`: the module docstring's formula."""
     for k in range(rows.size):
@@ -50,7 +50,8 @@ def _carrier_values(carrier, segment, weak, spend, price_sens, net_sens, svc_sen
         stay = satisfaction_weight * (satisfaction[i] - 0.5)
         if discount_left[i] > 0:
             stay += price_sens[i] * price[c, s] * spend[i] * discount[i] / 100.0
-        stay += star_value[c] * stars[i] + bundle_value[c] * has_bundle[i]
+        stay += star_value[c] * stars[i] + bundle_value[c] * pays_fee[i]
+        stay -= price_sens[i] * bundle_fee[c] * pays_fee[i]  # a bought bundle, net of its fee
         staying[k] = stay
         values[k, c] += stay
 
@@ -73,11 +74,11 @@ def carrier_values(subs: Subscribers, market: MarketState, signals: SocialSignal
                     subs.weak_coverage.view(np.uint8), subs.spend_factor, subs.price_sensitivity,
                     subs.network_sensitivity, subs.service_sensitivity, subs.satisfaction,
                     subs.discount,
-                    subs.discount_left, subs.stars, subs.has_bundle,
+                    subs.discount_left, subs.stars, subs.has_bundle, subs.pays_bundle_fee,
                     signals.on_carrier, signals.satisfied, signals.inv_degree,
                     price, market.segment_value, market.network_by_area,
                     market.service_quality, market.brand,
-                    market.star_value, market.bundle_monthly_value,
+                    market.star_value, market.bundle_monthly_value, market.bundle_fee,
                     float(social.peer_pull), float(social.word_of_mouth),
                     float(beh.satisfaction_weight), rows, values, staying)
     return values, staying

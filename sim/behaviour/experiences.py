@@ -77,7 +77,7 @@ def live_experiences(rng: np.random.Generator, subs: Subscribers, tables: Segmen
     sat[complaints[~well]] -= beh.complaint_bad_hit
 
     if market.neglect.any():
-        sat[market.neglect[subs.carrier]] -= beh.neglect_hit
+        sat -= market.neglect[subs.carrier]
         np.clip(sat, 0.0, 1.0, out=sat)
     else:  # only the rows hit above can have left 0..1
         sat[bad] = np.clip(sat[bad], 0.0, 1.0)

@@ -33,7 +33,7 @@ class Offer:
     handset_subsidy: float = 0.0          # yuan to a new customer signing a contract
     subsidy_take_up: float = 0.0          # share of new customers who take it
     subsidy_contract_months: int = 0
-    new_customer_only_offer: bool = False
+    new_customer_value: float = 0.0       # yuan a newcomer gets that existing customers do not
     parity: bool = False                  # existing customers get new customers' offers
     star_programme: bool = False
     star_benefit_extra: float = 0.0       # yuan per star lost on leaving
@@ -44,9 +44,10 @@ class Offer:
     bundle_fee: float = 0.0               # yuan/month revenue per holder
 
     @property
-    def neglect(self) -> bool:
-        """Seed 002: new-customer-only offers, with existing customers left out."""
-        return self.new_customer_only_offer and not self.parity
+    def neglected_value(self) -> float:
+        """Seed 002's neglect: yuan of new-customer-only offers existing customers watch
+        (none where parity extends every offer to them)."""
+        return 0.0 if self.parity else self.new_customer_value
 
     def clip(self) -> None:
         """Keep qualities and shares in their documented ranges."""
@@ -60,6 +61,10 @@ class Offer:
         self.price_factor = max(self.price_factor, 0.01)
         for seg, f in self.segment_price_factor.items():
             self.segment_price_factor[seg] = max(f, 0.01)
+
+
+#: The neglect penalty is stated per this many yuan of new-customer-only offers.
+NEGLECT_PER_YUAN = 100.0
 
 
 @dataclass
@@ -78,7 +83,7 @@ class MarketState:
     handset_subsidy: np.ndarray  # yuan per subsidised contract
     subsidy_take_up: np.ndarray  # share of new customers taking the subsidy
     subsidy_contract_months: np.ndarray  # months
-    neglect: np.ndarray          # bool: new-customer-only offer, existing customers left out
+    neglect: np.ndarray          # satisfaction/month existing customers lose to neglect
     parity: np.ndarray           # bool: existing customers can claim the port-in bonus
     brand: np.ndarray            # yuan/month
     star_programme: np.ndarray   # bool
@@ -86,7 +91,8 @@ class MarketState:
     star_value: np.ndarray       # yuan/month per star while staying
     contract_penalty: np.ndarray  # yuan per remaining month
     contract_months: np.ndarray  # months of a new contract
-    bundle_value: np.ndarray     # yuan lost on leaving with a bundle
+    bundle_value: np.ndarray     # yuan lost on leaving with a bundle (the carrier's own)
+    bundle_value_extra: np.ndarray  # yuan more lost with a bundle bought under an offer
     bundle_monthly_value: np.ndarray  # yuan/month a bundle holder enjoys
     bundle_fee: np.ndarray       # yuan/month revenue per bundle holder
     bundle_take_up: np.ndarray   # probability/month a non-holder takes a bundle
@@ -122,7 +128,8 @@ class MarketState:
             handset_subsidy=per("handset_subsidy"),
             subsidy_take_up=per("subsidy_take_up"),
             subsidy_contract_months=per("subsidy_contract_months", np.int16),
-            neglect=arr([o.neglect for o in offers], bool),
+            neglect=arr([o.neglected_value for o in offers])
+            * np.float32(scenario.behaviour.neglect_hit / NEGLECT_PER_YUAN),
             parity=per("parity", bool),
             brand=arr([c.brand for c in carriers]),
             star_programme=programme,
@@ -131,7 +138,8 @@ class MarketState:
             star_value=np.where(programme, per("star_value"), 0).astype(np.float32),
             contract_penalty=arr([c.contract_penalty for c in carriers]),
             contract_months=arr([c.contract_months for c in carriers], np.int16),
-            bundle_value=arr([c.bundle_value for c in carriers]) + per("bundle_value_extra"),
+            bundle_value=arr([c.bundle_value for c in carriers]),
+            bundle_value_extra=per("bundle_value_extra"),
             bundle_monthly_value=per("bundle_monthly_value"),
             bundle_fee=per("bundle_fee"),
             bundle_take_up=per("bundle_take_up"),

@@ -35,8 +35,9 @@ class Revenue:
         return self.service + self.addon + self.bundle
 
 
-def revenue(paid: np.ndarray, bundle_holders: np.ndarray, market: MarketState) -> Revenue:
+def revenue(paid: np.ndarray, bundle_payers: np.ndarray, market: MarketState) -> Revenue:
     """What each carrier earns this month (per row; multiply by scale), from the bills
-    paid and the bundle holders of each carrier (see sim.behaviour.census)."""
+    paid and the holders of each carrier paying a bundle offer's fee (those who bought
+    under it; sim.behaviour.month_end)."""
     addon = paid * market.addon_share * (1.0 - market.transparency)
-    return Revenue(service=paid, addon=addon, bundle=bundle_holders * market.bundle_fee)
+    return Revenue(service=paid, addon=addon, bundle=bundle_payers * market.bundle_fee)

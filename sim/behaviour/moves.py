@@ -60,6 +60,7 @@ def start_with_carrier(rng: np.random.Generator, subs: Subscribers, tables: Segm
                       months)
     subs.contract_left[rows] = months
     subs.has_bundle[rows] = chance(rng, rows, tables.bundle_share[seg])
+    subs.pays_bundle_fee[rows] = False  # a bundle of the new carrier's own, no offer's fee
     subs.suspensions[rows] = 0
     subs.in_arrears[rows] = False
     subs.stars[rows] = 0

@@ -28,6 +28,9 @@ TENURE_POINTS = np.array([0, 50, 150, 200, 250, 300], dtype=np.int16)
 SPEND_EDGES_YUAN = np.array([20, 50, 80, 120, 200, 400], dtype=np.float64)
 SPEND_POINTS = np.array([0, 20, 50, 100, 150, 200, 250], dtype=np.int16)
 SUSPENSION_PENALTY = 100
+#: Seed 003 rates *average monthly spend* (月均消费): the model keeps a running mean of the
+#: bills paid over about this many months with the current carrier (assumption: a year).
+SPEND_WINDOW_MONTHS = 12
 #: Minimum score for 1..5 stars.
 STAR_THRESHOLDS = np.array([100, 200, 300, 400, 500])
 # Lookup of tenure points by whole month (a gather is cheaper than a search).
@@ -105,7 +108,8 @@ def star_levels(brand_tier: np.ndarray, tenure_months: np.ndarray,
     return out
 
 
-def rate_initial_stars(subs: Subscribers, price: np.ndarray) -> None:
-    """Star levels of the starting population, from tenure and the list bill (seed 003)."""
-    subs.stars[:] = star_levels(subs.brand_tier, subs.tenure,
-                                price[subs.carrier] * subs.spend_factor, subs.suspensions)
+def rate_initial_stars(subs: Subscribers, list_prices: np.ndarray) -> None:
+    """Star levels of the starting population from tenure and average monthly spend (seed
+    003), taking the current list bill as the average so far. list_prices: (N, S)."""
+    subs.avg_spend[:] = list_prices[subs.carrier, subs.segment] * subs.spend_factor
+    subs.stars[:] = star_levels(subs.brand_tier, subs.tenure, subs.avg_spend, subs.suspensions)

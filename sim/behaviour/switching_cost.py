@@ -66,8 +66,9 @@ def _eligible(tenure, contract_left, in_arrears, min_tenure_days, block_contract
 
 
 @njit
-def _fill(rows, carrier, contract_left, has_bundle, stars, attachment, tenure, in_arrears,
-          aware, is_open, port_hassle, contract_penalty, bundle_value, star_benefit,
+def _fill(rows, carrier, contract_left, has_bundle, pays_fee, stars, attachment, tenure,
+          in_arrears, aware, is_open, port_hassle, contract_penalty, bundle_value, bundle_extra,
+          star_benefit,
           number_loss_cost, new_number_hassle, min_tenure_days, block_contracts,
           require_settled, parts, is_port):
     f32 = np.float32
@@ -75,7 +76,7 @@ def _fill(rows, carrier, contract_left, has_bundle, stars, attachment, tenure, i
         i = rows[k]
         c = carrier[i]
         parts[1, k] = f32(contract_left[i] * contract_penalty[c])
-        parts[2, k] = f32(has_bundle[i] * bundle_value[c])
+        parts[2, k] = f32(has_bundle[i] * bundle_value[c] + pays_fee[i] * bundle_extra[c])
         parts[3, k] = f32(stars[i] * star_benefit[c])
         number = f32(attachment[i] * number_loss_cost)
         port = (is_open[i] & aware[i]
@@ -112,9 +113,10 @@ def switching_cost(subs: Subscribers, market: MarketState, policy: Policy,
     rules, f32 = policy.eligibility, np.float32
     parts = np.empty((len(PARTS), rows.size), dtype=f32)
     is_port = np.empty(rows.size, dtype=bool)
-    _fill(rows, subs.carrier.view(np.uint8), subs.contract_left, subs.has_bundle, subs.stars,
-          subs.attachment, subs.tenure, subs.in_arrears, subs.aware, is_open, port_hassle,
-          market.contract_penalty, market.bundle_value, market.star_benefit,
+    _fill(rows, subs.carrier.view(np.uint8), subs.contract_left, subs.has_bundle,
+          subs.pays_bundle_fee, subs.stars, subs.attachment, subs.tenure, subs.in_arrears,
+          subs.aware, is_open, port_hassle, market.contract_penalty, market.bundle_value,
+          market.bundle_value_extra, market.star_benefit,
           f32(policy.number_loss_cost), f32(policy.new_number_hassle),
           float(rules.min_tenure_days), rules.contract_lockin == "block",
           bool(rules.require_settled), parts, is_port)

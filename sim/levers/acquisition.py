@@ -40,11 +40,33 @@ class PortInBonus(Action):
 
     def apply(self, offer: Offer, months_active: int) -> None:
         offer.port_in_bonus += self.bonus
-        offer.new_customer_only_offer = True
-        offer.parity |= self.existing_customers_too
+        if not self.existing_customers_too:
+            offer.new_customer_value += self.bonus
+
+    def extended(self, run: Campaign, m: MonthContext) -> bool:
+        """Whether existing customers can claim the bonus too (its own flag, or parity)."""
+        return self.existing_customers_too or bool(m.market.parity[run.carrier])
+
+    def incentives(self, run: Campaign, m: MonthContext) -> None:
+        """The bonus goes with a port into the carrier (not a new-number switch); where it
+        is extended, reviewers of the carrier can claim it by staying."""
+        if not self.bonus:
+            return
+        incentive = m.per_row_incentive()
+        incentive[m.costs.is_port, run.carrier] += np.float32(self.bonus)
+        if self.extended(run, m):
+            own = m.subs.carrier[m.rows] == run.carrier
+            m.add_stay(np.where(own, np.float32(self.bonus), np.float32(0)))
+
+    def settle(self, run: Campaign, m: MonthContext) -> None:
+        """Claims paid: reviewers of the carrier who stayed, where the bonus is extended."""
+        if self.bonus and self.extended(run, m):
+            stayed = m.rows[~m.moved[m.rows]]
+            run.count("taken", int((m.start_carrier[stayed] == run.carrier).sum()))
 
     def lever_cost(self, usage: Usage, index: int) -> float:
-        return self.bonus * usage.port_ins
+        """Every port-in's bonus, and every existing customer's claim."""
+        return self.bonus * (usage.port_ins + usage.taken.get(index, 0.0))
 
 
 class HandsetSubsidy(Action):
@@ -64,7 +86,7 @@ class HandsetSubsidy(Action):
         offer.handset_subsidy += self.subsidy
         offer.subsidy_take_up = max(offer.subsidy_take_up, self.take_up)
         offer.subsidy_contract_months = max(offer.subsidy_contract_months, self.contract_months)
-        offer.new_customer_only_offer = True
+        offer.new_customer_value += self.subsidy * self.take_up
 
     def settle(self, run: Campaign, m: MonthContext) -> None:
         """Contracts signed with the carrier's subsidy, counted on its first such action."""
@@ -108,8 +130,9 @@ class TargetedPoaching(Action):
     reach: float = param(0.2, unit="fraction of targets per month", source=ASSUMPTION,
                          gt=0, le=1, description="Share of matching customers called each month.")
     max_contacts_per_month: float | None = param(
-        None, unit="real contacts/month", source=ASSUMPTION, gt=0,
-        description="Call-centre capacity; omitted: no cap.")
+        1_000_000, unit="real contacts/month", source=ASSUMPTION + " (about 2,500 outbound "
+        "agents at 400 calls a month each)", gt=0,
+        description="Call-centre capacity: calls beyond it are not made; null: no cap.")
     offer_value: float = param(100.0, unit="yuan", source=SEED["003"] + "; " + ASSUMPTION,
                                ge=0, description="Gift (credit, free number) per customer won.")
     hassle_waived: float = param(
@@ -147,7 +170,7 @@ class TargetedPoaching(Action):
 
     def contact(self, run: Campaign, m: MonthContext) -> np.ndarray:
         """Pick the rows the campaign calls this month (capped by the call centre)."""
-        subs, rng = m.subs, m.rng["levers"]
+        subs, rng = m.subs, m.action_rng(run)
         mask = self.targets(run.carrier, m.spec.carrier_keys, subs.carrier, subs.segment,
                             subs.stars, list_bills(subs, m.market), subs.contract_left,
                             subs.satisfaction, m.segment_codes)

@@ -77,7 +77,7 @@ class Usage:
     port_ins: float = 0.0
     complaints: float = 0.0
     stars: float = 0.0
-    bundle_holders: float = 0.0
+    bundle_holders: float = 0.0  # holders of a bundle bought under an offer (paying its fee)
     port_in_bonus: float = 0.0
     segment_subscribers: dict[str, float] = field(default_factory=dict)
     reached: dict[int, float] = field(default_factory=dict)

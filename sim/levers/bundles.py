@@ -1,9 +1,12 @@
 """Bundles: home broadband and family plans (seed 002's "scientifically set switching costs").
 
-A bundle raises the cost of leaving through value, not coercion: holders enjoy it
-every month (`monthly_value` in their value of staying), pay a fee for it
-(revenue), and lose it on leaving (`carriers.<key>.bundle_value` plus `lock_in_value`).
-While the offer runs, a share of the carrier's subscribers without a bundle take one.
+A bundle raises the cost of leaving through value, not coercion. While the offer runs,
+a share of the carrier's subscribers without a bundle are offered one each month and
+take it if its `monthly_value` to them is worth its `fee` (their price sensitivity
+times the fee). Buyers then enjoy the value and pay the fee every month (their value
+of staying counts both; the fee is revenue), and lose `lock_in_value` on top of the
+carrier's own `bundle_value` on leaving. Subscribers who held a bundle before the
+offer keep what they had: they neither pay its fee nor get its extras.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from sim.draws import events
-from sim.levers.base import Action, Campaign, Offer, Usage
+from sim.levers.base import Action, Campaign, Column, Offer, Usage
 from sim.params import ASSUMPTION, SEED, param
 
 if TYPE_CHECKING:
@@ -25,11 +28,17 @@ class BundleOffer(Action):
 
     ORDER = 160  # position in the documentation and the columns
 
+    COLUMNS = (Column("bundles_sold", "real subscribers/month",
+                      "Bundles bought under the carrier's bundle offers this month.", "taken"),)
+
     lever: Literal["bundle_offer"]
     take_up: float = param(0.02, unit="probability/month", source=ASSUMPTION, ge=0, le=1,
                            description="Chance a subscriber without a bundle takes one.")
-    monthly_value: float = param(10.0, unit="yuan/month", source=SEED["002"] + "; " + ASSUMPTION,
-                                 ge=0, description="Value a holder enjoys each month.")
+    monthly_value: float = param(
+        40.0, unit="yuan/month", source=SEED["002"] + "; " + ASSUMPTION + " (worth more than "
+        "its fee to a typical buyer, or nobody would take it)", ge=0,
+        description="Value a buyer enjoys each month (weighed against the fee by each "
+                    "subscriber's price sensitivity).")
     lock_in_value: float = param(
         200.0, unit="yuan", source=SEED["002"] + "; " + ASSUMPTION, ge=0,
         description="Extra value lost on leaving, on top of the carrier's bundle_value.")
@@ -45,15 +54,21 @@ class BundleOffer(Action):
         offer.bundle_fee += self.fee
 
     def settle(self, run: Campaign, m: MonthContext) -> None:
-        """A share of the carrier's subscribers without a bundle take one (the carrier's
-        highest take-up among its bundle offers, sold once a month by the first)."""
+        """A share of the carrier's subscribers without a bundle are offered one (the
+        carrier's highest take-up among its bundle offers, sold once a month by the first);
+        those who value it above its fee take it and pay the fee from then on."""
         if not m.first_for_carrier(self.kind, run.carrier):
             return
-        subs, take_up = m.subs, m.market.bundle_take_up
-        p = np.where(subs.carrier == run.carrier, take_up[run.carrier], np.float32(0))
-        buyers = events(m.rng["levers"], p)
-        buyers = buyers[~subs.has_bundle[buyers]]
+        subs, market, j = m.subs, m.market, run.carrier
+        p = np.where(subs.carrier == j, market.bundle_take_up[j], np.float32(0))
+        offered = events(m.action_rng(run), p)
+        offered = offered[~subs.has_bundle[offered]]
+        worth = market.bundle_monthly_value[j] >= subs.price_sensitivity[offered] \
+            * market.bundle_fee[j]
+        buyers = offered[worth]
         subs.has_bundle[buyers] = True
+        subs.pays_bundle_fee[buyers] = True
+        run.count("reached", offered.size)
         run.count("taken", buyers.size)
 
     def lever_cost(self, usage: Usage, index: int) -> float:

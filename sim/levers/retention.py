@@ -107,7 +107,7 @@ class ChurnEarlyWarning(Action):
         staying = subs.carrier == run.carrier
         staying[churners] = False
         others = np.flatnonzero(staying)
-        hits, false = self.flag(m.rng["levers"], churners, others, m.rows_per_real)
+        hits, false = self.flag(m.action_rng(run), churners, others, m.rows_per_real)
         pos = np.searchsorted(rows, hits)
         horizon = np.float32(m.spec.behaviour.planning_horizon_months)
         utilities[pos, run.carrier] += offer_value(subs, m.market, self.offer, hits) / horizon

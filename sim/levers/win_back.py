@@ -44,8 +44,9 @@ class WinBack(Action):
                          gt=0, le=1, description="Share of the eligible former customers called "
                                                  "each month.")
     max_contacts_per_month: float | None = param(
-        None, unit="real contacts/month", source=ASSUMPTION, gt=0,
-        description="Call-centre capacity; omitted: no cap.")
+        500_000, unit="real contacts/month", source=ASSUMPTION + " (about 1,250 outbound "
+        "agents at 400 calls a month each)", gt=0,
+        description="Call-centre capacity: calls beyond it are not made; null: no cap.")
     offer_value: float = param(100.0, unit="yuan", source=SEED["004"] + "; " + ASSUMPTION, ge=0,
                                description="Gift (credit, a discount's worth) per customer won "
                                            "back.")

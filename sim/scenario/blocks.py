@@ -231,7 +231,8 @@ class Eligibility(Strict):
     min_tenure_days: int = param(120, unit="days", source="MIIT porting rules (DOMAIN.md)",
                                  ge=0, description="Days with the current carrier before porting.")
     contract_lockin: Literal["penalty", "block"] = param(
-        "penalty", unit="choice", source="MIIT porting rules (DOMAIN.md)",
+        "block", unit="choice", source="MIIT porting rules (DOMAIN.md: no contract lock-in "
+        "still running)",
         description="'penalty': a running contract can be ended by paying its penalty before "
                     "porting; 'block': no port until the contract ends.")
     require_settled: bool = param(True, unit="flag", source="MIIT porting rules (DOMAIN.md)",
@@ -352,8 +353,10 @@ class Carrier(Strict):
                                 description="Billing transparency; low, more hidden-fee surprises.")
     brand: float = param(0.0, unit="yuan/month", source=SEED["002"],
                          description="Brand and image value to every subscriber.")
-    star_programme: bool = param(True, unit="flag", source=SEED["003"],
-                                 description="Grants star levels by seed 003's rule.")
+    star_programme: bool = param(
+        False, unit="flag", source=SEED["003"] + " (China Mobile's programme)",
+        description="Grants star levels by seed 003's rule (China Mobile's credit-score stars; "
+                    "set it for a carrier known to run such a programme).")
     star_benefit: float = param(60.0, unit="yuan per star", source=ASSUMPTION + " on " + SEED["003"],
                                 ge=0, description="Star benefits lost on leaving (switching cost).")
     contract_penalty: float = param(
@@ -417,8 +420,12 @@ class Behaviour(Strict):
         0.03, unit="probability per star", source=SEED["003"], ge=0, le=0.2,
         description="Higher stars get better service: added chance of good resolution.")
     neglect_hit: float = param(
-        0.01, unit="satisfaction/month", source=SEED["002"], ge=0, le=1,
-        description="Loss while one's carrier runs new-customer-only offers.")
+        0.0025, unit="satisfaction/month per 100 yuan", source=SEED["002"] + "; " + ASSUMPTION
+        + " (at satisfaction_relax 0.1 a 100-yuan offer shifts settled satisfaction by -0.025)",
+        ge=0, le=1,
+        description="Monthly loss of existing customers while their carrier runs offers only "
+                    "newcomers get, per 100 yuan of those offers (port-in bonus, expected "
+                    "handset subsidy); none at 0 yuan or under parity.")
     suspension_hit: float = param(0.1, unit="satisfaction", source=SEED["002"], ge=0, le=1,
                                   description="Satisfaction lost on a suspension after arrears.")
     review_after_bad_experience: float = param(
