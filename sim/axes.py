@@ -108,10 +108,12 @@ class ReadableFormatter(Formatter):
 
     def format_ticks(self, values) -> list[str]:
         values = [float(v) for v in values]
-        view = list(self.axis.get_view_interval()) if self.axis is not None else []
-        # the scale follows what the axis shows (a tick just past the view is ignored)
-        self._scale = scale_for(view if len(view) == 2 and np.isfinite(view).all()
-                                and view[0] != view[1] else values, self.kind)
+        shown = values
+        if self.axis is not None:  # the scale follows the ticks shown, not those past the view
+            low, high = sorted(self.axis.get_view_interval())
+            pad = (high - low) * 1e-9
+            shown = [v for v in values if low - pad <= v <= high + pad] or values
+        self._scale = scale_for(shown, self.kind)
         divisor = self._scale[0]
         self._decimals = decimals_for([v / divisor for v in values])
         return [self(v) for v in values]
