@@ -4,10 +4,10 @@ in the labels of every run plot and sweep plot."""
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from sim.axes import (  # noqa: E402
+from sim.axes import (
     ReadableFormatter,
     axis_label,
     format_value,

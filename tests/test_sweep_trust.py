@@ -239,3 +239,12 @@ def test_bad_new_options_get_one_clear_message(tmp_path, fields, where, expected
     result = runner.invoke(app, ["sweep", str(path), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and expected in result.output
     assert "Traceback" not in result.output and not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("name", ["sobol_switching_cost", "morris_screening", "grid_mnp_hassle"])
+def test_the_shipped_studies_load(name):
+    from .conftest import ROOT
+    study = load_study(ROOT / "experiments" / f"{name}.yaml")[0]
+    assert study.name == name
+    if name == "sobol_switching_cost":  # sized so its indices are resolved (docs/sweeps.md)
+        assert study.samples >= 1024 and study.samples & (study.samples - 1) == 0

@@ -32,6 +32,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -53,9 +54,11 @@ FLOWS_OR_PORTS = {*FLOWS, "total_ports"}  # metrics summed over months, not read
 #: Bootstrap resamples behind every Sobol interval (SALib's default is 100).
 SOBOL_RESAMPLES = 1000
 #: A Sobol index's interval is "wide" when its half-width exceeds this share of the
-#: estimate's size AND this absolute value (an index pinned near zero is resolved).
+#: estimate's size AND this absolute value, unless the whole interval lies below
+#: NEGLIGIBLE: an index known to be under 0.1 is resolved as negligible.
 WIDE_RELATIVE = 0.5
 WIDE_ABSOLUTE = 0.05
+NEGLIGIBLE = 0.1
 #: The smallest number of base samples the convergence table starts from.
 CONVERGENCE_FIRST = 8
 
@@ -173,7 +176,8 @@ def sobol_convergence(study: Study, means: pd.DataFrame) -> pd.DataFrame:
 
 def sobol_reliability(study: Study, table: pd.DataFrame) -> list[str]:
     """Why these indices cannot be trusted yet (empty if they can): intervals wide
-    against the estimates, indices negative beyond their interval."""
+    against the estimates (half-width over half the estimate and over 0.05, the
+    interval reaching above 0.1), or indices negative beyond their interval."""
     wide, negative = [], []
     for row in table.itertuples():
         for index in ("S1", "ST"):
@@ -183,11 +187,12 @@ def sobol_reliability(study: Study, table: pd.DataFrame) -> list[str]:
                 continue
             if value + conf < 0:
                 negative.append(text)
-            elif conf > WIDE_ABSOLUTE and conf > WIDE_RELATIVE * abs(value):
+            elif (conf > WIDE_ABSOLUTE and conf > WIDE_RELATIVE * abs(value)
+                  and value + conf > NEGLIGIBLE):
                 wide.append(text)
     if not wide and not negative:
         return []
-    runs = int(len(table) and study.samples * block_size(study) * study.replicates)
+    runs = study.samples * block_size(study) * study.replicates
     out = []
     if negative:
         out.append(f"{len(negative)} indices are negative beyond their 95% interval, which a "
@@ -195,7 +200,8 @@ def sobol_reliability(study: Study, table: pd.DataFrame) -> list[str]:
                    + ("; ..." if len(negative) > 6 else ""))
     if wide:
         out.append(f"{len(wide)} of {2 * len(table)} indices have a 95% interval wider than "
-                   f"half the estimate (and over ±{WIDE_ABSOLUTE}): " + "; ".join(wide[:6])
+                   f"half the estimate (over ±{WIDE_ABSOLUTE}, and reaching above "
+                   f"{NEGLIGIBLE}): " + "; ".join(wide[:6])
                    + ("; ..." if len(wide) > 6 else ""))
     out.append(f"The design is too small for stable indices: {study.samples} base samples, "
                f"{runs} runs ({runs // max(len(study.names), 1)} per parameter). Raise "
@@ -306,12 +312,13 @@ def _metric(study: Study, name: str) -> Metric:
     return next(m for m in study.metrics if m.name == name)
 
 
-def metric_label(metric: Metric) -> str:
-    """An axis label for a metric, its unit to be added: its name, then what it is,
-    whose, and at which month (two lines)."""
+def metric_label(metric: Metric, prefix: str = "") -> str:
+    """A three-line axis label for a metric: its name and unit, what it is and whose,
+    and at (or up to) which month."""
     at = "cumulative to" if metric.kind in FLOWS_OR_PORTS else "at"
     when = metric.month or "the end"
-    return f"{metric.name}:\n{metric.kind.replace('_', ' ')}, {metric.carrier}, {at} {when}"
+    return (f"{axis_label(prefix + metric.name, quantity_of(metric))}\n"
+            f"{metric.kind.replace('_', ' ')}, {metric.carrier}\n{at} {when}")
 
 
 def plot_indices(table: pd.DataFrame, columns: list[tuple[str, str, str]], title: str,
@@ -338,8 +345,9 @@ def plot_indices(table: pd.DataFrame, columns: list[tuple[str, str, str]], title
         ax.set_xticks(x + width * (len(columns) - 1) / 2,
                       [short_name(p) for p in rows["parameter"]], rotation=30, ha="right")
         kind = (kinds or {}).get(metric, "number")
-        readable_axis(ax, "y", kind, f"{ylabel} (95% interval)" if kind == "number" else
-                      f"{ylabel} ({'subscribers' if kind == 'count' else kind}; 95% interval)")
+        unit = {"count": "subscribers", "yuan": "yuan", "share": "percentage points"}.get(kind)
+        readable_axis(ax, "y", kind, f"{ylabel} ({unit}; 95% interval)" if unit else
+                      f"{ylabel} (95% interval)")
         ax.set_title(metric)
         ax.axhline(0, color="black", lw=0.6)
     axes[0][0].legend(fontsize=8)
@@ -353,9 +361,13 @@ def plot_convergence(study: Study, table: pd.DataFrame, path: Path) -> None:
     indices the study has pinned down."""
     metrics = list(dict.fromkeys(table["metric"]))
     colours = strategy_colours(study.names)
-    fig, axes = plt.subplots(1, len(metrics), figsize=(4.6 * len(metrics), 4.2), squeeze=False,
+    cols = len(metrics) if len(metrics) <= 3 else 2
+    grid = -(-len(metrics) // cols)
+    fig, axes = plt.subplots(grid, cols, figsize=(5.2 * cols, 3.9 * grid), squeeze=False,
                              sharey=True)
-    for ax, metric in zip(axes[0], metrics, strict=True):
+    for ax in axes.flat[len(metrics):]:
+        ax.set_visible(False)
+    for ax, metric in zip(axes.flat, metrics):
         rows = table[table["metric"] == metric]
         for name in study.names:
             own = rows[rows["parameter"] == name]
@@ -367,12 +379,16 @@ def plot_convergence(study: Study, table: pd.DataFrame, path: Path) -> None:
             ax.plot(own["runs"], own["S1"], color=colour, lw=1, ls="--")
         ax.axhline(0, color="black", lw=0.6)
         ax.set_xscale("log", base=2)
-        readable_axis(ax, "x", "count", "runs in the design")
+        sizes = sorted(rows["runs"].unique())
+        ax.set_xticks(sizes)
+        ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+        readable_axis(ax, "x", "number")
         ax.xaxis.set_label_text("runs in the design (log scale)")
-        readable_axis(ax, "y", "number", "Sobol index (95% bootstrap band)")
+        ax.tick_params(axis="x", labelrotation=30, labelsize=7)
+        readable_axis(ax, "y", "number", "Sobol index (band: 95% interval of ST)")
         ax.set_title(metric, fontsize=10)
     axes[0][0].legend(fontsize=7, title="ST solid, S1 dashed", title_fontsize=7)
-    fig.suptitle(f"{study.name}: Sobol indices as runs are added")
+    fig.suptitle(f"{study.name}: Sobol indices as runs are added (first n base samples)")
     _save(fig, path)
 
 
@@ -400,7 +416,7 @@ def _label_panel(ax, study: Study, spec: Metric, name: str, i: int, j: int, rows
     if i == rows - 1:
         ax.set_xlabel(xlabel, fontsize=7)
     if j == 0:
-        ax.set_ylabel(axis_label(prefix + metric_label(spec), quantity_of(spec)), fontsize=7)
+        ax.set_ylabel(metric_label(spec, prefix), fontsize=7)
     ax.tick_params(labelsize=7)
 
 
@@ -507,6 +523,11 @@ def analyse(out: str | Path) -> Analysis:
         result.figures.append(("sobol_convergence.png", "Sobol indices as runs are added"))
         result.notes.append(_stability_note(convergence))
         result.warnings.extend(sobol_reliability(study, table))
+        if not result.warnings:
+            result.notes.append(
+                f"Every index is resolved: each 95% half-width is at most ±{WIDE_ABSOLUTE} or "
+                f"half the estimate, or the whole interval lies below {NEGLIGIBLE}, and no "
+                "index is negative beyond its interval.")
     elif study.sampler == "morris":
         result.tables["morris_indices"] = morris_indices(study, means)
         plot_indices(result.tables["morris_indices"], [("mu_star", "mu_star_conf", "mu*")],

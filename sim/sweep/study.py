@@ -223,7 +223,8 @@ def short_name(path: str) -> str:
 def parameter_label(path: str) -> tuple[str, str]:
     """(axis label with the unit, sim.axes kind) of a parameter path."""
     unit = parameter_unit(path)
-    kind = "yuan" if unit.startswith("yuan") else "number"
+    money = unit == "yuan" or unit.startswith(("yuan/", "yuan,", "yuan ("))
+    kind = "yuan" if money else "number"  # not "yuan utility per yuan billed", a ratio
     label = short_name(path).replace("_", " ")
     if not unit:
         return label, kind
