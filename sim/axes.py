@@ -115,7 +115,7 @@ class ReadableFormatter(Formatter):
             shown = [v for v in values if low - pad <= v <= high + pad] or values
         self._scale = scale_for(shown, self.kind)
         divisor = self._scale[0]
-        self._decimals = decimals_for([v / divisor for v in values])
+        self._decimals = decimals_for([v / divisor for v in shown])
         return [self(v) for v in values]
 
     def __call__(self, x, pos=None) -> str:
