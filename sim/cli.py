@@ -280,10 +280,14 @@ def analyze(
     sweep_dir: Annotated[Path, typer.Argument(help="Folder written by `mnp sweep`.")],
 ) -> None:
     """Sensitivity indices, scenario discovery, tables and plots for a finished sweep."""
-    from sim.sweep.analysis import AnalysisError, analyse
+    import warnings
+
+    from sim.sweep.analysis import AnalysisError, SensitivityWarning, analyse
 
     try:
-        result = analyse(sweep_dir)
+        with warnings.catch_warnings():  # printed below, with the notes, as "warning: ..."
+            warnings.simplefilter("ignore", SensitivityWarning)
+            result = analyse(sweep_dir)
     except AnalysisError as exc:
         fail(str(exc))
     for note in result.notes:

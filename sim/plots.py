@@ -1,5 +1,8 @@
 """Plots of one run, for people: labelled axes with units, consistent carrier colours.
 
+Values are plotted as they are (subscribers, yuan, percent) and every axis is
+formatted by `sim.axes`, so ticks read "950 M" or "¥800" and labels name the unit.
+
 Each chart is an axes-level `draw_*` function over the run's monthly per-carrier
 series, so the saved PNGs and the live teaching page (`sim.viz`) draw the same
 thing the same way; the `plot_*` functions lay them out and save them.
@@ -16,6 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 
+from sim.axes import readable_axis
 from sim.outputs import atomic_write  # noqa: E402
 from sim.style import (  # noqa: E402
     MARKET,
@@ -62,17 +66,17 @@ def churn_percent(rows: pd.DataFrame) -> pd.Series:
     return 100 * (rows["port_out"] + rows["switch_out_new_number"]) / starting_subscribers(rows)
 
 
-def quadrant_millions(rows: pd.DataFrame) -> dict[str, pd.Series]:
-    """One carrier's subscribers (millions) in each loyalty quadrant at the start of each month."""
+def quadrant_subscribers(rows: pd.DataFrame) -> dict[str, pd.Series]:
+    """One carrier's subscribers in each loyalty quadrant at the start of each month."""
     start = starting_subscribers(rows)
-    return {q: rows[q] * start / 1e6 for q in QUADRANTS}
+    return {q: rows[q] * start for q in QUADRANTS}
 
 
 def quadrants_of(ts: pd.DataFrame, key: str) -> tuple[pd.Series, dict[str, pd.Series]]:
-    """(dates, quadrant -> millions) for one carrier or the whole market."""
+    """(dates, quadrant -> subscribers) for one carrier or the whole market."""
     if key != MARKET:
         rows = ts[ts["carrier"] == key]
-        return _dates(rows), quadrant_millions(rows)
+        return _dates(rows), quadrant_subscribers(rows)
     per = [quadrants_of(ts, k) for k in carriers_of(ts)]
     return per[0][0], {q: sum(p[1][q].to_numpy() for p in per) for q in QUADRANTS}
 
@@ -82,20 +86,22 @@ def draw_shares(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
     total = ts.groupby("month")["subscribers"].transform("sum")
     for key in carriers_of(ts):
         rows = ts[ts["carrier"] == key]
-        ax.plot(_dates(rows), 100 * rows["subscribers"] / total[rows.index],
+        ax.plot(_dates(rows), rows["subscribers"] / total[rows.index],
                 color=carrier_colour(key, look_of(ts)), label=carrier_label(key, look_of(ts)))
-    ax.set(ylabel="market share (%)", xlabel="month", title="Market share by carrier")
+    ax.set(xlabel="month", title="Market share by carrier")
+    readable_axis(ax, "y", "share", "market share")
     mark_mnp(ax, mnp_start)
     ax.legend(fontsize=8)
 
 
 def draw_subscribers(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
-    """Subscribers (millions) per carrier."""
+    """Subscribers per carrier."""
     for key in carriers_of(ts):
         rows = ts[ts["carrier"] == key]
-        ax.plot(_dates(rows), rows["subscribers"] / 1e6, color=carrier_colour(key, look_of(ts)),
+        ax.plot(_dates(rows), rows["subscribers"], color=carrier_colour(key, look_of(ts)),
                 label=carrier_label(key, look_of(ts)))
-    ax.set(ylabel="subscribers (millions)", xlabel="month", title="Subscribers by carrier")
+    ax.set(xlabel="month", title="Subscribers by carrier")
+    readable_axis(ax, "y", "count", "subscribers")
     mark_mnp(ax, mnp_start)
     ax.legend(fontsize=8)
 
@@ -105,31 +111,32 @@ def draw_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
     for key in carriers_of(ts):
         rows, colour = ts[ts["carrier"] == key], carrier_colour(key, look_of(ts))
         dates = _dates(rows)
-        ax.plot(dates, rows["port_in"] / 1e6, color=colour, lw=1, alpha=0.7)
-        ax.plot(dates, -rows["port_out"] / 1e6, color=colour, lw=1, ls=":", alpha=0.9)
-        ax.plot(dates, rows["net_porting"] / 1e6, color=colour, lw=2.2,
+        ax.plot(dates, rows["port_in"], color=colour, lw=1, alpha=0.7)
+        ax.plot(dates, -rows["port_out"], color=colour, lw=1, ls=":", alpha=0.9)
+        ax.plot(dates, rows["net_porting"], color=colour, lw=2.2,
                 label=f"{carrier_label(key, look_of(ts))} net")
     ax.plot([], [], color="grey", lw=1, label="port-ins (above 0)")
     ax.plot([], [], color="grey", lw=1, ls=":", label="port-outs (below 0)")
     ax.axhline(0, color="black", lw=0.6)
-    ax.set(ylabel="subscribers (millions/month)", xlabel="month",
-           title="Monthly port-ins, port-outs and net porting")
+    ax.set(xlabel="month", title="Monthly port-ins, port-outs and net porting")
+    readable_axis(ax, "y", "count", "ports", per="month")
     mark_mnp(ax, mnp_start)
     ax.legend(fontsize=7, ncol=2)
 
 
 def draw_net_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None,
                      cumulative: bool = False) -> None:
-    """Monthly or cumulative net porting (millions) per carrier."""
+    """Monthly or cumulative net porting (subscribers) per carrier."""
     for key in carriers_of(ts):
         rows = ts[ts["carrier"] == key]
         net = rows["net_porting"].cumsum() if cumulative else rows["net_porting"]
-        ax.plot(_dates(rows), net / 1e6, color=carrier_colour(key, look_of(ts)), label=carrier_label(key, look_of(ts)))
+        ax.plot(_dates(rows), net, color=carrier_colour(key, look_of(ts)), label=carrier_label(key, look_of(ts)))
     if cumulative:
-        ax.set(ylabel="cumulative net porting (millions)", title="Cumulative net porting")
+        ax.set_title("Cumulative net porting")
+        readable_axis(ax, "y", "count", "cumulative net porting")
     else:
-        ax.set(ylabel="net porting (millions/month)",
-               title="Monthly net porting (port-ins - port-outs)")
+        ax.set_title("Monthly net porting (port-ins - port-outs)")
+        readable_axis(ax, "y", "count", "net porting", per="month")
     ax.set_xlabel("month")
     ax.axhline(0, color="black", lw=0.6)
     mark_mnp(ax, mnp_start)
@@ -142,21 +149,21 @@ def draw_churn(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
         rows = _of(ts, key)
         ax.plot(_dates(rows), churn_percent(rows), color=carrier_colour(key, look_of(ts)),
                 lw=2.2 if key == MARKET else 1.2, label=carrier_label(key, look_of(ts)))
-    ax.set(ylabel="churn (% of subscribers/month)", xlabel="month",
-           title="Monthly churn: ported or switched to a new number")
+    ax.set(xlabel="month", title="Monthly churn: ported or switched to a new number")
+    readable_axis(ax, "y", "percent", "churn (% of subscribers/month)")
     ax.set_ylim(bottom=0)
     mark_mnp(ax, mnp_start)
     ax.legend(fontsize=8)
 
 
 def draw_quadrants(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | None) -> None:
-    """Subscribers (millions) in each loyalty quadrant, stacked, for a carrier or the market."""
-    dates, millions = quadrants_of(ts, key)
-    ax.stackplot(dates, *[millions[q] for q in QUADRANTS],
+    """Subscribers in each loyalty quadrant, stacked, for a carrier or the market."""
+    dates, counts = quadrants_of(ts, key)
+    ax.stackplot(dates, *[counts[q] for q in QUADRANTS],
                  colors=[QUADRANT_COLOURS[q] for q in QUADRANTS],
                  labels=[QUADRANT_LABELS[q] for q in QUADRANTS], alpha=0.9)
-    ax.set(title=f"Loyalty quadrants: {carrier_label(key, look_of(ts))}", xlabel="month",
-           ylabel="subscribers at month start (millions)")
+    ax.set(title=f"Loyalty quadrants: {carrier_label(key, look_of(ts))}", xlabel="month")
+    readable_axis(ax, "y", "count", "subscribers at month start")
     ax.set_ylim(bottom=0)
     mark_mnp(ax, mnp_start)
     ax.legend(loc="lower left", fontsize=7)
@@ -175,8 +182,8 @@ def draw_switching_cost(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | N
         parts = [rows[p] for p in SWITCHING_COST_PARTS]
     ax.stackplot(_dates(rows), *parts, colors=list(SWITCHING_COST_PARTS.values()),
                  labels=[p.removeprefix("sc_").replace("_", " ") for p in SWITCHING_COST_PARTS])
-    ax.set(title=f"Switching cost by part: {carrier_label(key, look_of(ts))}", xlabel="month",
-           ylabel="mean switching cost (yuan, one-off)")
+    ax.set(title=f"Switching cost by part: {carrier_label(key, look_of(ts))}", xlabel="month")
+    readable_axis(ax, "y", "yuan", "mean switching cost (yuan, one-off)")
     mark_mnp(ax, mnp_start)
     ax.legend(loc="upper right", fontsize=7)
 
@@ -190,7 +197,7 @@ def _save(fig, path: Path) -> None:
 
 
 def plot_subscribers(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
-    """Subscribers (millions) and market share (%) per carrier over time."""
+    """Subscribers and market share (%) per carrier over time."""
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
     draw_subscribers(ax1, ts, mnp_start)
     draw_shares(ax2, ts, mnp_start)
@@ -219,6 +226,18 @@ def plot_net_porting(ts: pd.DataFrame, title: str, mnp_start: str | None, path: 
     _save(fig, path)
 
 
+def _panels(count: int, width: float, sharey: bool) -> list[Axes]:
+    """One panel per carrier (or the market), up to four a row; unused panels hidden."""
+    cols = min(count, 4)
+    rows = -(-count // cols)
+    fig, grid = plt.subplots(rows, cols, figsize=(width * cols, 4 * rows), sharey=sharey,
+                             squeeze=False)
+    axes = list(grid.ravel())
+    for ax in axes[count:]:
+        ax.set_visible(False)
+    return axes[:count]
+
+
 def plot_churn(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
     """Monthly churn per carrier and market-wide."""
     fig, ax = plt.subplots(figsize=(8, 4))
@@ -228,7 +247,7 @@ def plot_churn(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) 
 
 
 def plot_loyalty(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
-    """Loyalty quadrants (millions of subscribers, stacked): the market, then each carrier."""
+    """Loyalty quadrants (subscribers, stacked): the market, then each carrier."""
     keys = (MARKET, *carriers_of(ts))
     axes = _panels(len(keys), 4.0, sharey=False)
     fig = axes[0].figure
@@ -244,7 +263,7 @@ def plot_loyalty(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path
 def plot_switching_cost(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
     """Average switching cost per subscriber (yuan), split into its parts, per carrier."""
     keys = carriers_of(ts)
-    axes = _panels(len(keys), 4.3, sharey=True)
+    axes = _panels(len(keys), 4.4, sharey=True)
     fig = axes[0].figure
     for ax, key in zip(axes, keys):
         draw_switching_cost(ax, ts, key, mnp_start)

@@ -26,6 +26,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
 
+from sim.axes import ReadableFormatter, readable_axis
 from sim.calibrate.loss import contributions, log_errors  # noqa: E402
 from sim.calibrate.search import Calibrated  # noqa: E402
 from sim.calibrate.targets import ALL, QUANTITIES  # noqa: E402
@@ -34,6 +35,7 @@ from sim.outputs import atomic_write, write_csv, write_json, write_text  # noqa:
 from sim.pages import embed_image, page  # noqa: E402
 from sim.scenario.loading import apply_overrides, get_path, read_yaml, set_path  # noqa: E402
 from sim.style import MARKET, carrier_colour, carrier_label  # noqa: E402
+from sim.sweep.study import parameter_label, short_name
 
 #: Market-wide quantities drawn as a simulated series with its band.
 SERIES_QUANTITIES = ("cumulative_ports", "monthly_ports", "pilot_uptake")
@@ -120,11 +122,11 @@ def _fmt(value: float) -> str:
 
 # ---------------------------------------------------------------- plots
 
-def _plain_log_ticks(axis) -> None:
+def _plain_log_ticks(axis, kind: str = "number") -> None:
     """Log-scale ticks as plain numbers (0.5, 1, 2), without crowded minor labels."""
-    from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
+    from matplotlib.ticker import LogLocator, NullFormatter
     axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    axis.set_major_formatter(ScalarFormatter())
+    axis.set_major_formatter(ReadableFormatter(kind))
     axis.set_minor_formatter(NullFormatter())
 
 
@@ -163,22 +165,21 @@ def plot_fit(result: Calibrated, table: pd.DataFrame, path: Path) -> None:
         series = market_series(result, quantity)
         band = series.groupby("month")["value"].quantile([0.05, 0.5, 0.95]).unstack()
         x = [_month_end(m) for m in band.index]
-        scale, unit = (1e6, "millions of subscribers") if quantity != "pilot_uptake" else (
-            0.01, "% of pilot-region subscribers")
-        if quantity == "monthly_ports":
-            unit = "millions of ports per month"
-        ax.fill_between(x, band[0.05] / scale, band[0.95] / scale, color=carrier_colour(MARKET),
+        kind, label, per = ("share", "uptake (% of pilot-region subscribers)", None) if (
+            quantity == "pilot_uptake") else ("count", "ports", "month") if (
+            quantity == "monthly_ports") else ("count", "cumulative ports", None)
+        ax.fill_between(x, band[0.05], band[0.95], color=carrier_colour(MARKET),
                         alpha=0.15, label="simulated, 5-95% of replicates")
-        ax.plot(x, band[0.5] / scale, color=carrier_colour(MARKET), lw=1.5,
+        ax.plot(x, band[0.5], color=carrier_colour(MARKET), lw=1.5,
                 label="simulated, median")
         rows = table[(table["quantity"] == quantity)]
         for role, face in (("fitted", "#E69F00"), ("held out", "white")):
             pick = rows[rows["role"] == role]
             if len(pick):
-                ax.scatter(pd.to_datetime(pick["date"]), pick["observed"] / scale, s=60,
+                ax.scatter(pd.to_datetime(pick["date"]), pick["observed"], s=60,
                            facecolor=face, edgecolor="#E69F00", lw=2, zorder=5,
                            label=f"observed ({role})")
-        ax.set_ylabel(unit)
+        readable_axis(ax, "y", kind, label, per=per)
         ax.set_title(f"{quantity.replace('_', ' ').capitalize()}: "
                      f"{QUANTITIES[quantity].description}", fontsize=10)
         ax.legend(fontsize=8, loc="upper left")
@@ -228,11 +229,16 @@ def plot_uncertainty(result: Calibrated, params: pd.DataFrame, path: Path) -> No
         ax.axvspan(row["low"], row["high"], color="#D55E00", alpha=0.12, label="95% interval")
         ax.scatter([row["best"]], [result.best_loss], marker="*", s=160, color="#E69F00",
                    edgecolor="black", zorder=5, label="best")
+        label, kind = parameter_label(p.spec) if not p.multiplier else (
+            f"{short_name(p.spec)} (multiplier of each value)", "number")
         if p.log:
             ax.set_xscale("log")
-            _plain_log_ticks(ax.xaxis)
+            _plain_log_ticks(ax.xaxis, kind)
+        else:
+            readable_axis(ax, "x", kind)
         ax.set_yscale("log")
-        ax.set_xlabel(p.name + (" (multiplier)" if p.multiplier else ""), fontsize=9)
+        _plain_log_ticks(ax.yaxis)
+        ax.set_xlabel(label, fontsize=9)
         ax.set_ylabel("loss (weighted mean sq. log error)")
         ax.grid(alpha=0.3)
     axes[0][0].legend(fontsize=7)

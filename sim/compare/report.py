@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim import __version__  # noqa: E402
+from sim.axes import readable_axis
 from sim.compare.runs import Comparison  # noqa: E402
 from sim.compare.stats import CONFIDENCE, SPREAD, monthly_bands, outcomes  # noqa: E402
 from sim.outputs import atomic_write, prepare_out_dir, write_csv, write_json, write_text  # noqa: E402
@@ -82,13 +83,14 @@ def plot_bands(cmp: Comparison, bands: pd.DataFrame, path: Path) -> None:
     for name in cmp.strategies:
         rows = bands[bands["strategy"] == name]
         x = _dates(rows["month"])
-        ax.plot(x, rows["mean"] / 1e6, color=colours[name], label=name)
-        ax.fill_between(x, rows["p05"] / 1e6, rows["p95"] / 1e6, color=colours[name], alpha=0.15)
+        ax.plot(x, rows["mean"], color=colours[name], label=name)
+        ax.fill_between(x, rows["p05"], rows["p95"], color=colours[name], alpha=0.15)
     ax.axhline(0, color="black", lw=0.6)
     mnp = next(iter(cmp.scenarios.values())).policy.mnp_start
     if mnp and mnp >= cmp.months[0]:
         ax.axvline(pd.to_datetime(mnp + "-01"), color="grey", ls="--", lw=1, label="MNP opens")
-    ax.set(xlabel="month", ylabel="cumulative net porting (millions)",
+    readable_axis(ax, "y", "count", "cumulative net porting")
+    ax.set(xlabel="month",
            title=f"{carrier_label(cmp.carrier)}: cumulative net porting by strategy "
                  f"(mean, {SPREAD[0]}–{SPREAD[1]}% band over {cmp.replicates} replicates)")
     ax.tick_params(axis="x", labelrotation=30)
@@ -102,35 +104,35 @@ def plot_differences(cmp: Comparison, table: pd.DataFrame, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(8, 0.6 * len(rows) + 1.8))
     y = range(len(rows))
     for i, row in zip(y, rows.itertuples()):
-        ax.errorbar(row.diff_net_porting / 1e6, i, xerr=[[(row.diff_net_porting
-                    - row.diff_net_porting_ci_low) / 1e6], [(row.diff_net_porting_ci_high
-                    - row.diff_net_porting) / 1e6]], fmt="o", color=colours[row.strategy],
+        ax.errorbar(row.diff_net_porting, i, xerr=[[row.diff_net_porting
+                    - row.diff_net_porting_ci_low], [row.diff_net_porting_ci_high
+                    - row.diff_net_porting]], fmt="o", color=colours[row.strategy],
                     capsize=4)
     ax.set_yticks(list(y), rows["strategy"].tolist())
     ax.axvline(0, color="black", lw=0.8)
-    ax.set(xlabel=f"extra cumulative net porting vs {cmp.baseline} (millions)",
-           title=f"{carrier_label(cmp.carrier)}: paired difference to {cmp.baseline} "
+    readable_axis(ax, "x", "count", f"extra cumulative net porting vs {cmp.baseline}",
+                  signed=True)
+    ax.set(title=f"{carrier_label(cmp.carrier)}: paired difference to {cmp.baseline} "
                  f"({int(CONFIDENCE * 100)}% CI)")
     _save(fig, path)
 
 
 def plot_cost_vs_gain(cmp: Comparison, table: pd.DataFrame, path: Path) -> None:
     colours = strategy_colours(cmp.strategies)
-    unit, label = (1e9, "billion yuan") if table["diff_cost"].abs().max() >= 1e10 else (
-        1e6, "million yuan")
     fig, ax = plt.subplots(figsize=(8, 5))
     for row in table.itertuples():
-        ax.errorbar(row.diff_net_porting / 1e6, row.diff_cost / unit,
-                    xerr=[[(row.diff_net_porting - row.diff_net_porting_ci_low) / 1e6],
-                          [(row.diff_net_porting_ci_high - row.diff_net_porting) / 1e6]],
+        ax.errorbar(row.diff_net_porting, row.diff_cost,
+                    xerr=[[row.diff_net_porting - row.diff_net_porting_ci_low],
+                          [row.diff_net_porting_ci_high - row.diff_net_porting]],
                     fmt="o", color=colours[row.strategy], capsize=3, label=row.strategy)
-        ax.annotate(row.strategy, (row.diff_net_porting / 1e6, row.diff_cost / unit),
+        ax.annotate(row.strategy, (row.diff_net_porting, row.diff_cost),
                     xytext=(5, 5), textcoords="offset points", fontsize=8)
     ax.axhline(0, color="black", lw=0.6)
     ax.axvline(0, color="black", lw=0.6)
-    ax.set(xlabel=f"extra cumulative net porting vs {cmp.baseline} (millions)",
-           ylabel=f"extra lever cost vs {cmp.baseline} ({label})",
-           title=f"{carrier_label(cmp.carrier)}: what each strategy costs and gains")
+    readable_axis(ax, "x", "count", f"extra cumulative net porting vs {cmp.baseline}",
+                  signed=True)
+    readable_axis(ax, "y", "yuan", f"extra lever cost vs {cmp.baseline}", signed=True)
+    ax.set_title(f"{carrier_label(cmp.carrier)}: what each strategy costs and gains")
     _save(fig, path)
 
 

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from sim.axes import colourbar_axis, readable_axis
 from sim.game.play import Played  # noqa: E402
 from sim.game.solve import (  # noqa: E402
     Dynamics,
@@ -81,7 +82,7 @@ def plot_heatmaps(table: PayoffTable, path: Path) -> None:
                                           f"{game.strategies[keys[k]][col]}")
             rest = " (other carriers at their status quo)" if n > 3 else ""
             ax.set_title(f"{carrier_label(keys[c])}'s payoff{fixed}{rest}", fontsize=8)
-            fig.colorbar(image, ax=ax, label=table.payoff.unit)
+            colourbar_axis(fig.colorbar(image, ax=ax), "number", f"payoff ({table.payoff.unit})")
     fig.suptitle(f"Payoff ({table.payoff.name}, {table.payoff.unit}) by strategy pair; "
                  "* marks the best response")
     _save(fig, path)
@@ -127,7 +128,9 @@ def plot_dynamics(table: PayoffTable, dynamics: Dynamics, path: Path) -> None:
         f"{carrier_label(mover)} moves\n" + "\n".join(table.game.names(p))
         for p, mover in dynamics.path[1:]]
     ax.set_xticks(list(steps), labels, fontsize=7)
-    ax.set(ylabel=f"payoff change from the status quo ({table.payoff.unit})", xlabel="move (profile: " + ", ".join(table.game.carriers) + ")",
+    readable_axis(ax, "y", "number", f"payoff change from the status quo ({table.payoff.unit})",
+                  signed=True)
+    ax.set(xlabel="move (profile: " + ", ".join(table.game.carriers) + ")",
            title=f"Best-response dynamics from the status quo: ends in {dynamics.ending}")
     ax.legend(fontsize=8)
     _save(fig, path)

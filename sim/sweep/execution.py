@@ -10,10 +10,17 @@ Resumable by construction:
                            written before any run starts
   OUT/parts/part-N.parquet the finished runs of one task, each written to a
                            dot-prefixed temporary file and renamed into place
+  OUT/parts/series-N.parquet the monthly series of the same task's runs (when a metric
+                           asks for `series`), written the same way just before part-N,
+                           so a part file is the mark that its runs are done
+  OUT/series.parquet       all series, tidy (run_id, month, metric, value), merged
+                           just before runs.parquet
   OUT/runs.parquet         all runs, merged when every run is done
+  OUT/runs.csv, series.csv the same tables as CSV, when the study says `export: [csv]`
 Killing a sweep loses at most the tasks in flight; `resume` reads the ids already
-in the parts and runs only the rest. A worker that dies costs no result: Dask
-reschedules its task. A run that raises is recorded with its error.
+in the parts and runs only the rest (a series part whose run part was never
+written is discarded). A worker that dies costs no result: Dask reschedules its
+task. A run that raises is recorded with its error.
 """
 
 from __future__ import annotations
@@ -36,11 +43,11 @@ from typing import Any
 import pandas as pd
 
 from sim import __version__
-from sim.outputs import OutputError, write_json
+from sim.outputs import OutputError, write_csv, write_json
 from sim.scenario.loading import ScenarioError, get_path, set_path
 from sim.sweep.design import expected_points, plan_runs
-from sim.sweep.metrics import metric_value
-from sim.sweep.study import Metric, fingerprint, load_study
+from sim.sweep.metrics import SERIES_COLUMNS, empty_series, metric_series, metric_value
+from sim.sweep.study import Metric, fingerprint, load_study, study_fingerprint
 
 TASK_TARGET = 4  # aim for this many tasks per worker: progress and balance vs overhead
 
@@ -67,19 +74,41 @@ class SweepPaths:
     def runs(self) -> Path:
         return self.out / "runs.parquet"
 
+    @property
+    def series(self) -> Path:
+        return self.out / "series.parquet"
+
+    def csv(self, table: str) -> Path:
+        """runs.csv or series.csv, the CSV export of a table."""
+        return self.out / f"{table}.csv"
+
     def part_files(self) -> list[Path]:
         return sorted(self.parts.glob("part-*.parquet")) if self.parts.is_dir() else []
+
+    def series_part(self, part: Path) -> Path:
+        """The series file written with a part file (part-00003 -> series-00003)."""
+        return part.with_name(part.name.replace("part-", "series-", 1))
+
+    def stray_series_parts(self) -> list[Path]:
+        """Series parts whose run part was never written (killed between the two)."""
+        if not self.parts.is_dir():
+            return []
+        done = {self.series_part(p).name for p in self.part_files()}
+        return [p for p in sorted(self.parts.glob("series-*.parquet")) if p.name not in done]
 
 
 # ---------------------------------------------------------------- one batch (on a worker)
 
 def run_batch(base: dict[str, Any], metrics: list[dict], runs: list[dict],
-              paths: list[str]) -> pd.DataFrame:
-    """Run a batch of planned runs; every run gives a row, failed ones with their error."""
+              paths: list[str]) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """Run a batch of planned runs; every run gives a row, failed ones with their error.
+    When a metric asks for a series, returns (runs, tidy series of the successful runs)."""
     from sim.runner import run
     from sim.scenario.schema import Scenario
 
     specs = [Metric.model_validate(m) for m in metrics]
+    with_series = [m for m in specs if m.series is not False]
+    series: list[tuple[int, str, str, float]] = []
     rows = []
     for planned in runs:
         row = dict(planned)
@@ -91,14 +120,20 @@ def run_batch(base: dict[str, Any], metrics: list[dict], runs: list[dict],
             scenario = Scenario.model_validate(data)
             ts = run(scenario, seed=int(planned["seed"])).timeseries
             row.update({m.name: metric_value(ts, m) for m in specs})
+            found = [(int(planned["run_id"]), month, m.name, value)
+                     for m in with_series for month, value in metric_series(ts, m)]
             row.update(status="ok", error="")
+            series.extend(found)
         except Exception as exc:  # a failed run is data, not a crash: record and go on
             message = _describe(exc)
             row.update({m.name: float("nan") for m in specs})
             row.update(status="error", error=f"{type(exc).__name__}: {message}"[:500])
         row["wall_seconds"] = time.perf_counter() - t0
         rows.append(row)
-    return pd.DataFrame(rows)
+    if not with_series:
+        return pd.DataFrame(rows)
+    tidy = pd.DataFrame(series, columns=SERIES_COLUMNS) if series else empty_series()
+    return pd.DataFrame(rows), tidy.astype({"run_id": "int64", "value": "float64"})
 
 
 def _describe(exc: Exception) -> str:
@@ -125,6 +160,19 @@ def done_ids(paths: SweepPaths) -> set[int]:
     for part in paths.part_files():
         ids.update(pd.read_parquet(part, columns=["run_id"])["run_id"].tolist())
     return ids
+
+
+def read_series(paths: SweepPaths) -> pd.DataFrame | None:
+    """All finished runs' series, tidy and in run-id order (each run's rows in metric,
+    then month order); None when the store holds no series."""
+    parts = [paths.series_part(p) for p in paths.part_files()]
+    frames = [pd.read_parquet(p) for p in parts if p.is_file()]
+    if not frames:
+        return None
+    series = pd.concat(frames, ignore_index=True)
+    # a run found in two parts (re-run after a kill) has identical rows: keep one copy
+    series = series.drop_duplicates(["run_id", "metric", "month"], keep="first")
+    return series.sort_values("run_id", kind="stable").reset_index(drop=True)
 
 
 def read_runs(paths: SweepPaths) -> pd.DataFrame:
@@ -211,6 +259,9 @@ def execute_on(executor: cf.Executor, n_workers: int, paths: SweepPaths, todo: p
     stats.tasks = len(futures)
     for future in cf.as_completed(futures):
         frame = future.result()
+        if isinstance(frame, tuple):  # (runs, series): the series first, the part marks done
+            frame, series = frame
+            write_parquet(series, paths.parts / f"series-{next_part:05d}.parquet")
         write_parquet(frame, paths.parts / f"part-{next_part:05d}.parquet")
         next_part += 1
         stats.ran += len(frame)
@@ -239,12 +290,31 @@ def run_missing(paths: SweepPaths, design: pd.DataFrame, batch: Callable[..., pd
     runs = read_runs(paths)
     complete = len(runs) == len(design)
     if complete:
+        series = read_series(paths)
+        if series is not None:
+            write_parquet(series, paths.series)
         write_parquet(runs, paths.runs)
     manifest = json.loads(paths.manifest.read_text())
     manifest.update(status="complete" if complete else "incomplete", finished=utc_now(),
                     failed_runs=int((runs.get("status", pd.Series(dtype=str)) != "ok").sum()))
     write_json(paths.manifest, manifest)
     return runs, stats, len(already)
+
+
+# ---------------------------------------------------------------- CSV export
+
+def export_csv(out: str | Path) -> list[Path]:
+    """Write runs.csv (and series.csv, if the sweep has series) beside the Parquet
+    files of a finished sweep; returns the files written."""
+    paths = SweepPaths(Path(out))
+    if not paths.runs.is_file():
+        raise OutputError(f"{out} holds no finished sweep (no runs.parquet); finish it first")
+    written = []
+    for table, source in (("runs", paths.runs), ("series", paths.series)):
+        if source.is_file():
+            write_csv(paths.csv(table), pd.read_parquet(source))
+            written.append(paths.csv(table))
+    return written
 
 
 # ---------------------------------------------------------------- the sweep
@@ -275,14 +345,16 @@ def prepare_store(paths: SweepPaths, study_hash: str, base_hash: str, resume: bo
         if (manifest.get("study_hash"), manifest.get("scenario_hash")) != (study_hash, base_hash):
             raise OutputError(f"--resume: the {what} or its scenario changed since the {what} "
                               f"in {out} started; use a new --out, or --force to start over")
-        for stray in paths.parts.glob(".part-*.tmp"):
-            stray.unlink()  # a write killed before its rename
+        for stray in [*paths.parts.glob(".part-*.tmp"), *paths.parts.glob(".series-*.tmp"),
+                      *paths.stray_series_parts()]:
+            stray.unlink()  # a write killed before its rename, or before its run part
         return
     if out.exists() and any(out.iterdir()):
         if not force:
             raise OutputError(f"--out {out} already holds files; add --resume to finish that "
                               f"{what}, --force to start over, or choose another folder")
-        for item in (paths.manifest, paths.design, paths.runs):
+        for item in (paths.manifest, paths.design, paths.runs, paths.series,
+                     paths.csv("runs"), paths.csv("series")):
             item.unlink(missing_ok=True)
         shutil.rmtree(paths.parts, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
@@ -301,7 +373,7 @@ def run_study(study_path: str | Path, out: str | Path, workers: int = 2,
     t0 = time.perf_counter()
     study_path = Path(study_path)
     study, _, base = load_study(study_path)
-    study_hash, base_hash = fingerprint(study.model_dump(mode="json")), fingerprint(base)
+    study_hash, base_hash = study_fingerprint(study), fingerprint(base)
     paths = SweepPaths(Path(out))
     prepare_store(paths, study_hash, base_hash, resume, force)
 
@@ -323,6 +395,11 @@ def run_study(study_path: str | Path, out: str | Path, workers: int = 2,
     runs, stats, already = run_missing(paths, design, run_batch, (base, metrics),
                                        (study.names,), workers, scheduler, scheduler_file,
                                        batch_size, on_progress)
+    if len(runs) == len(design):
+        if any(m.series is not False for m in study.metrics) and not paths.series.is_file():
+            write_parquet(empty_series(), paths.series)  # every run failed: no series part
+        if "csv" in study.export:
+            export_csv(paths.out)
     wall = time.perf_counter() - t0
     if report is not None:
         overhead = (max(wall * stats.workers - stats.run_seconds, 0.0) / stats.tasks
@@ -334,5 +411,5 @@ def run_study(study_path: str | Path, out: str | Path, workers: int = 2,
 
 
 __all__ = ["Execution", "ScenarioError", "SweepPaths", "SweepReport", "dask_executor",
-           "execute_on", "execute_planned", "prepare_store", "read_runs", "run_batch",
-           "run_missing", "run_study"]
+           "execute_on", "execute_planned", "export_csv", "prepare_store", "read_runs",
+           "read_series", "run_batch", "run_missing", "run_study"]

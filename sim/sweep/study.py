@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.scenario.loading import (
     Problem,
@@ -25,10 +25,12 @@ from sim.scenario.loading import (
     validate_data,
     validate_model,
 )
-from sim.params import Month, Strict, param
+from sim.params import Month, Strict, month_label, param
 from sim.scenario.schema import Scenario
 
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
+#: Formats `export` may ask for, besides the Parquet files that are always written.
+EXPORT_FORMATS = ("csv",)
 
 
 class Parameter(Strict):
@@ -66,6 +68,43 @@ class Metric(Strict):
                     "summed (or subscriber-weighted).")
     month: Month | None = param(None, unit="YYYY-MM", source="study",
                                 description="Month to read (inclusive); omitted: the last month.")
+    series: bool | list[str] = param(
+        False, unit="flag or list of YYYY-MM", source="study",
+        description="Also record the metric month by month (as if `month` were each month) "
+                    "in series.parquet: true for every month up to `month` (or the last), "
+                    "or a list of months.")
+
+    @field_validator("series", mode="before")
+    @classmethod
+    def _series_months(cls, value: Any) -> Any:
+        if isinstance(value, bool) or value is None:
+            return bool(value)
+        if not isinstance(value, list) or not value:
+            raise ValueError(f"must be true, false or a list of months (YYYY-MM); got {value!r}")
+        months = []
+        for item in value:
+            if hasattr(item, "year") and hasattr(item, "month"):  # YAML read 2019-11-27 as a date
+                item = f"{item.year:04d}-{item.month:02d}"
+            if not (isinstance(item, str) and len(item) == 7 and item[4] == "-"
+                    and item[:4].isdigit() and item[5:].isdigit() and 1 <= int(item[5:]) <= 12):
+                raise ValueError(f"months are written YYYY-MM (e.g. 2020-06); got {item!r}")
+            months.append(item)
+        if len(set(months)) != len(months):
+            raise ValueError("each month may appear once")
+        return sorted(months)
+
+    def series_months(self, start: str, last: str) -> list[str]:
+        """The months this metric's series covers, in a run from `start` to `last`."""
+        if self.series is False:
+            return []
+        if self.series is True:
+            end = self.month or last
+            out, offset = [], 0
+            while (label := month_label(start, offset)) <= end:
+                out.append(label)
+                offset += 1
+            return out
+        return list(self.series)
 
 
 class Discovery(Strict):
@@ -111,6 +150,22 @@ class Study(Strict):
     parameters: list[Parameter] = Field(..., min_length=1, description="Inputs varied.")
     metrics: list[Metric] = Field(..., min_length=1, description="Outputs recorded.")
     discovery: Discovery | None = Field(None, description="Optional scenario discovery.")
+    export: list[str] = param([], unit="formats", source="study",
+                              description="Also write the results in these formats beside the "
+                                          "Parquet files (which are always written): csv gives "
+                                          "runs.csv and, with series metrics, series.csv.")
+
+    @field_validator("export", mode="before")
+    @classmethod
+    def _export_formats(cls, value: Any) -> Any:
+        value = [value] if isinstance(value, str) else value
+        if not isinstance(value, list):
+            raise ValueError(f"must be a list of formats, e.g. [csv]; got {value!r}")  # noqa: TRY004 (pydantic wants ValueError)
+        for item in value:
+            if item not in EXPORT_FORMATS:
+                raise ValueError(f"unknown export format {item!r}; use one of "
+                                 f"{', '.join(EXPORT_FORMATS)} (Parquet is always written)")
+        return list(dict.fromkeys(value))
 
     @model_validator(mode="after")
     def _consistent(self) -> Study:
@@ -135,6 +190,46 @@ class Study(Strict):
     @property
     def names(self) -> list[str]:
         return [p.path for p in self.parameters]
+
+
+def parameter_unit(path: str) -> str:
+    """The unit the scenario schema gives a dotted parameter path ("yuan, one-off" for
+    policy.porting_hassle), or "" where the path leads nowhere the schema describes."""
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    node: Any = Scenario
+    field = None
+    for key in path.split("."):
+        while not (isinstance(node, type) and issubclass(node, BaseModel)):
+            args = [a for a in get_args(node) if a is not type(None)]
+            if not args:
+                return ""
+            node = args[-1]  # Optional[X] -> X, dict[str, X] -> X, list[X] -> X
+        if key not in node.model_fields:
+            field = None  # a dict key or list index: the next key is in the value type
+            continue
+        field = node.model_fields[key]
+        node = field.annotation
+    extra = field.json_schema_extra if field is not None else None
+    return str(extra.get("unit", "")) if isinstance(extra, dict) else ""
+
+
+def short_name(path: str) -> str:
+    """The last two parts of a parameter path: unicom.price, business.number_attachment."""
+    return ".".join(path.split(".")[-2:])
+
+
+def parameter_label(path: str) -> tuple[str, str]:
+    """(axis label with the unit, sim.axes kind) of a parameter path."""
+    unit = parameter_unit(path)
+    money = unit == "yuan" or unit.startswith(("yuan/", "yuan,", "yuan ("))
+    kind = "yuan" if money else "number"  # not "yuan utility per yuan billed", a ratio
+    label = short_name(path).replace("_", " ")
+    if not unit:
+        return label, kind
+    return (f"{label}, {unit}" if "(" in unit else f"{label} ({unit})"), kind
 
 
 def _has_path(data: Any, keys: list[str]) -> bool:
@@ -173,17 +268,40 @@ def load_study(path: str | Path) -> tuple[Study, Scenario, dict[str, Any]]:
                                     f"{p.path!r} does not exist in the scenario "
                                     f"{study.scenario}; check it against "
                                     "docs/scenario-reference.md", lines.get(("parameters", str(i)))))
+    last = month_label(scenario.start, scenario.months - 1)
+    span = f"the run covers {scenario.start} to {last}"
     for i, m in enumerate(study.metrics):
+        line = lines.get(("metrics", str(i)))
         if m.carrier != "market" and m.carrier not in scenario.carriers:
             problems.append(Problem(f"metrics.{i}.carrier", f"unknown carrier {m.carrier!r}; "
                                     f"use one of {', '.join(scenario.carriers)} or market",
-                                    lines.get(("metrics", str(i), "carrier"))))
-        if m.month is not None and not scenario.start <= m.month:
-            problems.append(Problem(f"metrics.{i}.month", f"{m.month} is before the scenario "
-                                    f"starts ({scenario.start})", lines.get(("metrics", str(i)))))
+                                    lines.get(("metrics", str(i), "carrier"), line)))
+        if m.month is not None and not scenario.start <= m.month <= last:
+            problems.append(Problem(f"metrics.{i}.month", f"{m.month} is outside the run "
+                                    f"({span}); choose a month in it or omit month", line))
+        if isinstance(m.series, list):
+            outside = [x for x in m.series if not scenario.start <= x <= last]
+            if outside:
+                problems.append(Problem(f"metrics.{i}.series", f"{', '.join(outside)} "
+                                        f"{'is' if len(outside) == 1 else 'are'} outside the "
+                                        f"run ({span}); list months in it, or series: true "
+                                        "for every month", lines.get(("metrics", str(i),
+                                                                      "series"), line)))
     if problems:
         raise ScenarioError(problems, str(path))
     return study, scenario, dump
+
+
+def study_fingerprint(study: Study) -> str:
+    """The study's fingerprint, for resuming: what decides its results. `export` is left
+    out (a format can be added to a finished sweep), and so is `series` where it is off,
+    so a store started before series existed still resumes."""
+    data = study.model_dump(mode="json")
+    data.pop("export", None)
+    for metric in data["metrics"]:
+        if metric.get("series") is False:
+            metric.pop("series")
+    return fingerprint(data)
 
 
 def fingerprint(data: Any) -> str:
@@ -192,5 +310,6 @@ def fingerprint(data: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-__all__ = ["SAMPLERS", "Discovery", "Metric", "Parameter", "Study", "base_scenario",
-           "fingerprint", "load_study"]
+__all__ = ["EXPORT_FORMATS", "SAMPLERS", "Discovery", "Metric", "Parameter", "Study",
+           "base_scenario", "fingerprint", "load_study", "parameter_label", "parameter_unit",
+           "short_name", "study_fingerprint"]
