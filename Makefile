@@ -11,7 +11,7 @@ PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 python3 python \
 	$(wildcard /root/.pyenv/versions/3.1[2-9]*/bin/python3) \
 	$(wildcard /usr/local/bin/python3.1[2-9]) $(wildcard /usr/bin/python3.1[2-9])
 
-.PHONY: run test venv bench docs clean browser viz lesson
+.PHONY: run test venv bench docs clean browser fonts viz lesson
 
 define find_python
 for c in $(PYTHON_CANDIDATES) $$(command -v pyenv >/dev/null 2>&1 && ls -d "$$(pyenv root)"/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
@@ -32,7 +32,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/mnp run scenarios/china_mnp_2019.yaml --out out/china_mnp_2019 --force
 
-test: $(STAMP) browser
+test: $(STAMP) browser fonts
 	$(PY) -m pytest
 
 # Debian's chromium for the teaching page's browser test (Playwright drives it; no
@@ -47,6 +47,22 @@ browser:
 	echo "Installing Debian's chromium for the browser test..."; \
 	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
 	  chromium >/dev/null || echo "note: could not install chromium"
+
+# A CJK font for the Chinese page, charts and lesson figures (`--lang zh`): Debian's
+# fonts-wqy-microhei (1.6 MB download, 5 MB installed), found by file by sim/i18n.py.
+# Installed with apt as root or with password-less sudo, like chromium above; elsewhere
+# the Chinese tests are skipped locally (and fail under CI=true).
+CJK_FONT_PACKAGE := fonts-wqy-microhei
+fonts:
+	@if [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || \
+	   [ -n "$$(fc-list :lang=zh file 2>/dev/null)" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "note: no apt-get; install a CJK font (WenQuanYi Micro Hei or Noto Sans CJK) for --lang zh"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	else echo "note: not root; run 'sudo apt-get install $(CJK_FONT_PACKAGE)' for --lang zh"; exit 0; fi; \
+	echo "Installing $(CJK_FONT_PACKAGE) for the Chinese page and figures..."; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	  $(CJK_FONT_PACKAGE) >/dev/null || echo "note: could not install $(CJK_FONT_PACKAGE)"
 
 # The teaching page (scenarios/false_loyalty_demo.yaml) at http://127.0.0.1:8765
 viz: $(STAMP)
