@@ -12,7 +12,8 @@
 - `check_lang(lang)`: the language code, or `LanguageError` naming the choices.
 - `use_cjk_font()`: points matplotlib at an installed CJK font (found by file through
   `matplotlib.font_manager`), or raises `FontMissing` telling the user to `make fonts`.
-  `cjk_font()` only finds it.
+  `cjk_font()` only finds it; `font_rc(lang)` gives the settings for an
+  `rc_context`, and `@in_language` wraps a `plot_*(..., lang=...)` function in them.
 
 Keys are grouped by prefix: `axis.*` axis labels, `title.*` chart titles, `legend.*`
 legend entries, `page.*` the teaching page, `lesson.*` the lesson's tables, `cli.*`
@@ -204,8 +205,9 @@ def check_lang(lang: str | None) -> str:
     return code
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **fields) -> str:
-    """The message `key` in `lang` (English when missing there; the key when unknown)."""
+def t(key: str, lang: str = DEFAULT_LANG, /, **fields) -> str:
+    """The message `key` in `lang` (English when missing there; the key when unknown),
+    with `fields` filled in (any names, `lang` too)."""
     entry = MESSAGES.get(key)
     if entry is None:
         return key
@@ -236,7 +238,12 @@ def carrier_label(key: str, lang: str = DEFAULT_LANG) -> str:
 
 
 def quadrant_label(quadrant: str, lang: str = DEFAULT_LANG) -> str:
-    """A loyalty quadrant's display name ("hostage (false-loyal)", "人质（虚假忠诚）")."""
+    """A loyalty quadrant's display name ("hostage (false-loyal)", "人质（虚假忠诚）");
+    English from `sim.style.QUADRANT_LABELS`."""
+    from sim.style import QUADRANT_LABELS
+
+    if lang == DEFAULT_LANG and quadrant in QUADRANT_LABELS:
+        return QUADRANT_LABELS[quadrant]
     return _named(QUADRANT_NAMES, quadrant, lang) or quadrant
 
 
@@ -281,10 +288,8 @@ def cjk_font() -> Path | None:
 _registered: dict[Path, str] = {}
 
 
-def use_cjk_font() -> str:
-    """Make matplotlib draw text with the installed CJK font (Latin text too; it has
-    both) and return the font's family name. FontMissing says to run `make fonts`."""
-    import matplotlib
+def _cjk_family() -> str:
+    """Register the CJK font with matplotlib (once) and return its family name."""
     from matplotlib import font_manager
 
     path = cjk_font()
@@ -293,12 +298,42 @@ def use_cjk_font() -> str:
     if path not in _registered:
         font_manager.fontManager.addfont(str(path))
         _registered[path] = font_manager.FontProperties(fname=str(path)).get_name()
-    family = _registered[path]
-    fallback = [f for f in matplotlib.rcParams["font.sans-serif"] if f != family]
-    matplotlib.rcParams["font.sans-serif"] = [family, *fallback]
-    matplotlib.rcParams["font.family"] = "sans-serif"
-    matplotlib.rcParams["axes.unicode_minus"] = False  # the CJK font may lack U+2212
-    return family
+    return _registered[path]
+
+
+def font_rc(lang: str) -> dict:
+    """matplotlib settings for text in `lang`: none for English; for Chinese the usual
+    sans-serif font first and the CJK font after it, so Latin text looks as in English
+    charts and each CJK character falls back to the CJK font."""
+    if check_lang(lang) != "zh":
+        return {}
+    import matplotlib
+
+    first = matplotlib.rcParams["font.sans-serif"][:1]
+    return {"font.family": [*first, _cjk_family()]}
+
+
+def use_cjk_font() -> str:
+    """Make matplotlib draw every later chart with the CJK font as fallback, and return
+    the font's family name. FontMissing tells the user to run `make fonts`."""
+    import matplotlib
+
+    matplotlib.rcParams.update(font_rc("zh"))
+    return _registered[cjk_font()]
+
+
+def in_language(plot):
+    """Decorate a `plot_*(..., lang="en")` function: it draws inside `font_rc(lang)`."""
+    import functools
+
+    @functools.wraps(plot)
+    def wrapper(*args, lang: str = DEFAULT_LANG, **kwargs):
+        import matplotlib
+
+        with matplotlib.rc_context(font_rc(lang)):
+            return plot(*args, lang=lang, **kwargs)
+
+    return wrapper
 
 
 def use_language(lang: str) -> str:
@@ -311,5 +346,5 @@ def use_language(lang: str) -> str:
 
 __all__ = ["CARRIER_NAMES", "COST_PART_NAMES", "DEFAULT_LANG", "FONT_HELP", "LANGUAGES",
            "MESSAGES", "QUADRANT_NAMES", "FontMissing", "LanguageError", "carrier_label",
-           "check_lang", "cjk_font", "cost_part_label", "quadrant_label", "t", "use_cjk_font",
-           "use_language"]
+           "check_lang", "cjk_font", "cost_part_label", "font_rc", "in_language",
+           "quadrant_label", "t", "use_cjk_font", "use_language"]

@@ -16,16 +16,15 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 
+from sim import i18n  # noqa: E402
 from sim.outputs import atomic_write  # noqa: E402
 from sim.style import (  # noqa: E402
     CARRIER_COLOURS,
     CARRIERS,
     MARKET,
     QUADRANT_COLOURS,
-    QUADRANT_LABELS,
     QUADRANTS,
     SWITCHING_COST_PARTS,
-    carrier_label,
 )
 
 
@@ -33,11 +32,11 @@ def _dates(frame: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(frame["month"] + "-01")
 
 
-def mark_mnp(ax: Axes, mnp_start: str | None) -> None:
+def mark_mnp(ax: Axes, mnp_start: str | None, lang: str = "en") -> None:
     """A dashed line where number portability opens."""
     if mnp_start:
         ax.axvline(pd.to_datetime(mnp_start + "-01"), color="grey", ls="--", lw=1)
-        ax.annotate("MNP opens", (pd.to_datetime(mnp_start + "-01"), 1), xycoords=("data",
+        ax.annotate(i18n.t("legend.mnp_opens", lang), (pd.to_datetime(mnp_start + "-01"), 1), xycoords=("data",
                     "axes fraction"), xytext=(3, -12), textcoords="offset points",
                     fontsize=8, color="grey")
 
@@ -76,30 +75,33 @@ def quadrants_of(ts: pd.DataFrame, key: str) -> tuple[pd.Series, dict[str, pd.Se
     return per[0][0], {q: sum(p[1][q].to_numpy() for p in per) for q in QUADRANTS}
 
 
-def draw_shares(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
+def draw_shares(ax: Axes, ts: pd.DataFrame, mnp_start: str | None, lang: str = "en") -> None:
     """Market share (%) per carrier."""
     total = ts.groupby("month")["subscribers"].transform("sum")
     for key in CARRIERS:
         rows = ts[ts["carrier"] == key]
         ax.plot(_dates(rows), 100 * rows["subscribers"] / total[rows.index],
-                color=CARRIER_COLOURS[key], label=carrier_label(key))
-    ax.set(ylabel="market share (%)", xlabel="month", title="Market share by carrier")
-    mark_mnp(ax, mnp_start)
+                color=CARRIER_COLOURS[key], label=i18n.carrier_label(key, lang))
+    ax.set(ylabel=i18n.t("axis.share", lang), xlabel=i18n.t("axis.month", lang),
+           title=i18n.t("title.shares", lang))
+    mark_mnp(ax, mnp_start, lang)
     ax.legend(fontsize=8)
 
 
-def draw_subscribers(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
+def draw_subscribers(ax: Axes, ts: pd.DataFrame, mnp_start: str | None,
+                     lang: str = "en") -> None:
     """Subscribers (millions) per carrier."""
     for key in CARRIERS:
         rows = ts[ts["carrier"] == key]
         ax.plot(_dates(rows), rows["subscribers"] / 1e6, color=CARRIER_COLOURS[key],
-                label=carrier_label(key))
-    ax.set(ylabel="subscribers (millions)", xlabel="month", title="Subscribers by carrier")
-    mark_mnp(ax, mnp_start)
+                label=i18n.carrier_label(key, lang))
+    ax.set(ylabel=i18n.t("axis.subscribers_m", lang), xlabel=i18n.t("axis.month", lang),
+           title=i18n.t("title.subscribers", lang))
+    mark_mnp(ax, mnp_start, lang)
     ax.legend(fontsize=8)
 
 
-def draw_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
+def draw_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None, lang: str = "en") -> None:
     """Monthly port-ins (solid, up), port-outs (dotted, down) and net porting (bold)."""
     for key in CARRIERS:
         rows, colour = ts[ts["carrier"] == key], CARRIER_COLOURS[key]
@@ -107,61 +109,63 @@ def draw_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
         ax.plot(dates, rows["port_in"] / 1e6, color=colour, lw=1, alpha=0.7)
         ax.plot(dates, -rows["port_out"] / 1e6, color=colour, lw=1, ls=":", alpha=0.9)
         ax.plot(dates, rows["net_porting"] / 1e6, color=colour, lw=2.2,
-                label=f"{carrier_label(key)} net")
-    ax.plot([], [], color="grey", lw=1, label="port-ins (above 0)")
-    ax.plot([], [], color="grey", lw=1, ls=":", label="port-outs (below 0)")
+                label=i18n.t("legend.net", lang, carrier=i18n.carrier_label(key, lang)))
+    ax.plot([], [], color="grey", lw=1, label=i18n.t("legend.port_ins", lang))
+    ax.plot([], [], color="grey", lw=1, ls=":", label=i18n.t("legend.port_outs", lang))
     ax.axhline(0, color="black", lw=0.6)
-    ax.set(ylabel="subscribers (millions/month)", xlabel="month",
-           title="Monthly port-ins, port-outs and net porting")
-    mark_mnp(ax, mnp_start)
+    ax.set(ylabel=i18n.t("axis.flow_m", lang), xlabel=i18n.t("axis.month", lang),
+           title=i18n.t("title.porting", lang))
+    mark_mnp(ax, mnp_start, lang)
     ax.legend(fontsize=7, ncol=2)
 
 
 def draw_net_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None,
-                     cumulative: bool = False) -> None:
+                     cumulative: bool = False, lang: str = "en") -> None:
     """Monthly or cumulative net porting (millions) per carrier."""
     for key in CARRIERS:
         rows = ts[ts["carrier"] == key]
         net = rows["net_porting"].cumsum() if cumulative else rows["net_porting"]
-        ax.plot(_dates(rows), net / 1e6, color=CARRIER_COLOURS[key], label=carrier_label(key))
+        ax.plot(_dates(rows), net / 1e6, color=CARRIER_COLOURS[key],
+                label=i18n.carrier_label(key, lang))
     if cumulative:
-        ax.set(ylabel="cumulative net porting (millions)", title="Cumulative net porting")
+        ax.set(ylabel=i18n.t("axis.cum_net_m", lang), title=i18n.t("title.cum_net", lang))
     else:
-        ax.set(ylabel="net porting (millions/month)",
-               title="Monthly net porting (port-ins - port-outs)")
-    ax.set_xlabel("month")
+        ax.set(ylabel=i18n.t("axis.net_m", lang), title=i18n.t("title.net", lang))
+    ax.set_xlabel(i18n.t("axis.month", lang))
     ax.axhline(0, color="black", lw=0.6)
-    mark_mnp(ax, mnp_start)
+    mark_mnp(ax, mnp_start, lang)
     ax.legend(fontsize=8)
 
 
-def draw_churn(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
+def draw_churn(ax: Axes, ts: pd.DataFrame, mnp_start: str | None, lang: str = "en") -> None:
     """Monthly churn (%) per carrier and for the whole market."""
     for key in (*CARRIERS, MARKET):
         rows = _of(ts, key)
         ax.plot(_dates(rows), churn_percent(rows), color=CARRIER_COLOURS[key],
-                lw=2.2 if key == MARKET else 1.2, label=carrier_label(key))
-    ax.set(ylabel="churn (% of subscribers/month)", xlabel="month",
-           title="Monthly churn: ported or switched to a new number")
+                lw=2.2 if key == MARKET else 1.2, label=i18n.carrier_label(key, lang))
+    ax.set(ylabel=i18n.t("axis.churn", lang), xlabel=i18n.t("axis.month", lang),
+           title=i18n.t("title.churn", lang))
     ax.set_ylim(bottom=0)
-    mark_mnp(ax, mnp_start)
+    mark_mnp(ax, mnp_start, lang)
     ax.legend(fontsize=8)
 
 
-def draw_quadrants(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | None) -> None:
+def draw_quadrants(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | None,
+                   lang: str = "en") -> None:
     """Subscribers (millions) in each loyalty quadrant, stacked, for a carrier or the market."""
     dates, millions = quadrants_of(ts, key)
     ax.stackplot(dates, *[millions[q] for q in QUADRANTS],
                  colors=[QUADRANT_COLOURS[q] for q in QUADRANTS],
-                 labels=[QUADRANT_LABELS[q] for q in QUADRANTS], alpha=0.9)
-    ax.set(title=f"Loyalty quadrants: {carrier_label(key)}", xlabel="month",
-           ylabel="subscribers at month start (millions)")
+                 labels=[i18n.quadrant_label(q, lang) for q in QUADRANTS], alpha=0.9)
+    ax.set(title=i18n.t("title.quadrants", lang, carrier=i18n.carrier_label(key, lang)),
+           xlabel=i18n.t("axis.month", lang), ylabel=i18n.t("axis.quadrant_m", lang))
     ax.set_ylim(bottom=0)
-    mark_mnp(ax, mnp_start)
+    mark_mnp(ax, mnp_start, lang)
     ax.legend(loc="lower left", fontsize=7)
 
 
-def draw_switching_cost(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | None) -> None:
+def draw_switching_cost(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | None,
+                        lang: str = "en") -> None:
     """Mean switching cost per subscriber (yuan), stacked by part, for a carrier or the
     market (the market's mean weights carriers by their subscribers)."""
     if key == MARKET:
@@ -173,10 +177,10 @@ def draw_switching_cost(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | N
         rows = ts[ts["carrier"] == key]
         parts = [rows[p] for p in SWITCHING_COST_PARTS]
     ax.stackplot(_dates(rows), *parts, colors=list(SWITCHING_COST_PARTS.values()),
-                 labels=[p.removeprefix("sc_").replace("_", " ") for p in SWITCHING_COST_PARTS])
-    ax.set(title=f"Switching cost by part: {carrier_label(key)}", xlabel="month",
-           ylabel="mean switching cost (yuan, one-off)")
-    mark_mnp(ax, mnp_start)
+                 labels=[i18n.cost_part_label(p, lang) for p in SWITCHING_COST_PARTS])
+    ax.set(title=i18n.t("title.cost", lang, carrier=i18n.carrier_label(key, lang)),
+           xlabel=i18n.t("axis.month", lang), ylabel=i18n.t("axis.cost", lang))
+    mark_mnp(ax, mnp_start, lang)
     ax.legend(loc="upper right", fontsize=7)
 
 
@@ -188,37 +192,45 @@ def _save(fig, path: Path) -> None:
     plt.close(fig)
 
 
-def plot_subscribers(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
+@i18n.in_language
+def plot_subscribers(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path,
+                     lang: str = "en") -> None:
     """Subscribers (millions) and market share (%) per carrier over time."""
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    draw_subscribers(ax1, ts, mnp_start)
-    draw_shares(ax2, ts, mnp_start)
+    draw_subscribers(ax1, ts, mnp_start, lang)
+    draw_shares(ax2, ts, mnp_start, lang)
     fig.suptitle(title)
     _save(fig, path)
 
 
-def plot_net_porting(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
+@i18n.in_language
+def plot_net_porting(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path,
+                     lang: str = "en") -> None:
     """Monthly net porting and cumulative net porting per carrier."""
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    draw_net_porting(ax1, ts, mnp_start)
-    draw_net_porting(ax2, ts, mnp_start, cumulative=True)
+    draw_net_porting(ax1, ts, mnp_start, lang=lang)
+    draw_net_porting(ax2, ts, mnp_start, cumulative=True, lang=lang)
     fig.suptitle(title)
     _save(fig, path)
 
 
-def plot_churn(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
+@i18n.in_language
+def plot_churn(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path,
+               lang: str = "en") -> None:
     """Monthly churn per carrier and market-wide."""
     fig, ax = plt.subplots(figsize=(8, 4))
-    draw_churn(ax, ts, mnp_start)
+    draw_churn(ax, ts, mnp_start, lang)
     fig.suptitle(title)
     _save(fig, path)
 
 
-def plot_loyalty(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
+@i18n.in_language
+def plot_loyalty(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path,
+                 lang: str = "en") -> None:
     """Loyalty quadrants (millions of subscribers, stacked): the market, then each carrier."""
     fig, axes = plt.subplots(1, 4, figsize=(16, 4))
     for ax, key in zip(axes, (MARKET, *CARRIERS)):
-        draw_quadrants(ax, ts, key, mnp_start)
+        draw_quadrants(ax, ts, key, mnp_start, lang)
         if ax is not axes[0]:
             ax.get_legend().remove()
             ax.set_ylabel("")
@@ -226,11 +238,13 @@ def plot_loyalty(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path
     _save(fig, path)
 
 
-def plot_switching_cost(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
+@i18n.in_language
+def plot_switching_cost(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path,
+                        lang: str = "en") -> None:
     """Average switching cost per subscriber (yuan), split into its parts, per carrier."""
     fig, axes = plt.subplots(1, 3, figsize=(13, 4), sharey=True)
     for ax, key in zip(axes, CARRIERS):
-        draw_switching_cost(ax, ts, key, mnp_start)
+        draw_switching_cost(ax, ts, key, mnp_start, lang)
         if ax is not axes[-1]:
             ax.get_legend().remove()
         if ax is not axes[0]:
