@@ -64,18 +64,24 @@ fonts:
 	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
 	  $(CJK_FONT_PACKAGE) >/dev/null || echo "note: could not install $(CJK_FONT_PACKAGE)"
 
-# The teaching page (scenarios/false_loyalty_demo.yaml) at http://127.0.0.1:8765
+# The teaching page (scenarios/false_loyalty_demo.yaml) at http://127.0.0.1:8765;
+# VIZ_ARGS="--lang zh" or VIZ_ARGS="--host 0.0.0.0" (a classroom) pass options.
 viz: $(STAMP)
-	$(VENV)/bin/mnp viz
+	$(VENV)/bin/mnp viz $(VIZ_ARGS)
 
-# Regenerate the lesson's figures (docs/figures/false-loyalty/) and print its numbers.
+# Regenerate the lesson's figures (docs/figures/false-loyalty/, and in Chinese
+# docs/figures/false-loyalty-zh/), rewrite both lessons' quadrant tables from the code,
+# and print the numbers the lessons quote.
 LESSON_OUT := out/false_loyalty_demo
 LESSON_FIGURES := subscribers churn loyalty switching_cost net_porting
-lesson: $(STAMP)
+lesson: $(STAMP) fonts
 	$(VENV)/bin/mnp run scenarios/false_loyalty_demo.yaml --out $(LESSON_OUT) --force
 	mkdir -p docs/figures/false-loyalty
 	for f in $(LESSON_FIGURES); do cp $(LESSON_OUT)/$$f.png docs/figures/false-loyalty/; done
-	$(PY) -m sim.story scenarios/false_loyalty_demo.yaml $(LESSON_OUT)
+	$(PY) -m sim.story scenarios/false_loyalty_demo.yaml $(LESSON_OUT) \
+	  --lesson docs/teaching-false-loyalty.md
+	$(PY) -m sim.story scenarios/false_loyalty_demo.yaml $(LESSON_OUT) --lang zh \
+	  --figures docs/figures/false-loyalty-zh --lesson docs/teaching-false-loyalty.zh.md
 
 # Benchmarks print their figures and write CSV + PNG to experiments/bench/results/
 # (about 10 minutes on 2 cores; BENCH_SIZES=... to change the scaling sizes).
