@@ -504,11 +504,13 @@ def viz(
     if server.is_loopback(host):
         suffix = f"?join={code}" if code else ""
         out.print(f"Teaching page for {path} at http://{host}:{port}/{suffix}  (Ctrl-C stops it)",
-                  highlight=False)
+                  highlight=False, soft_wrap=True)
     else:
         for line in server.classroom_notice(host, port, code):
-            (err if line.startswith("warning") else out).print(line, highlight=False)
-        out.print(f"Teaching page for {path}  (Ctrl-C stops it)", highlight=False)
+            (err if line.startswith("warning") else out).print(line, highlight=False,
+                                                              soft_wrap=True)
+        out.print(f"Teaching page for {path}  (Ctrl-C stops it)", highlight=False,
+                  soft_wrap=True)
     server.serve(path, host, port, open_browser, lang, code)
 
 

@@ -88,6 +88,18 @@ def _stop(proc, log) -> None:
     log.close()
 
 
+def server_side_times(name: str = "en") -> str:
+    """The server's own share of a Step (MNP_VIZ_TIMING lines in its log)."""
+    found = re.findall(r"series (\d+) ms, page re-render (\d+) ms",
+                       (ARTIFACTS / f"viz_server_{name}.log").read_text())
+    if not found:
+        return "  (no server timing in the log)"
+    model = statistics.median(int(a) for a, _ in found)
+    render = statistics.median(int(b) for _, b in found)
+    return (f"  of which on the server (median of {len(found)}): model step and series "
+            f"{model:.0f} ms, re-render {render:.0f} ms; the rest is the browser and transport")
+
+
 @pytest.fixture(scope="module")
 def server():
     """`mnp viz` in English, as a teacher starts it."""
@@ -176,6 +188,7 @@ def test_two_browsers_have_their_own_model_and_a_step_redraws_quickly(server, br
     print(f"\nStep redraw (click -> all {CHARTS} charts show the new month), 20,000 "
           f"subscribers: median {1e3 * statistics.median(times):.0f} ms, "
           f"max {1e3 * max(times):.0f} ms over {len(times)} steps")
+    print(server_side_times())
     # the other browser is still at month 0, and so is a newcomer
     assert b.months_shown() == [0] * CHARTS and b.status().startswith("Month 0 of 36")
     c = Watched(browser)

@@ -135,10 +135,11 @@ def Page():
     solara.Style(CSS)
     solara.Title("mnp-sim")
     if not join_allowed(router.search, os.environ.get(JOIN_ENV) or None):
-        lang = default_lang()
-        with solara.Column(classes=["mnp-join"], style={"padding": "40px"}):
-            solara.Text(i18n.t("page.join_title", lang), style={"font-size": "22px"})
-            solara.Text(i18n.t("page.join_text", lang))
+        first = default_lang()
+        with solara.Column(classes=["mnp-join"], style={"padding": "40px", "color": "#222"}):
+            for lang in (first, *(x for x in i18n.LANGUAGES if x != first)):
+                solara.Text(i18n.t("page.join_title", lang), style={"font-size": "22px"})
+                solara.Text(i18n.t("page.join_text", lang), style={"margin-bottom": "16px"})
         return
     Lesson()
 
