@@ -271,3 +271,71 @@ def test_settings_leave_the_scenario_as_it_is():
     ts_page = timeseries_of(model)
     assert ts_page["port_out"].tolist() == ts_run["port_out"].tolist()
     assert ts_page["subscribers"].tolist() == ts_run["subscribers"].tolist()
+
+
+def test_session_ignores_a_step_meant_for_the_model_before_a_reset():
+    from sim.viz.app import Session
+
+    settings = {**initial_settings(controls(DEMO)), "population": 2000}
+    session = Session(DEMO, settings, "7", "en")
+    before = session.generation
+    assert session.step(before) and session.model.month == 1
+    session.build(settings, "7", "en")  # Reset
+    assert not session.step(before) and session.model.month == 0
+    assert session.step(session.generation) and session.model.month == 1
+
+
+# ---------------------------------------------------------------- sim.i18n
+
+def test_messages_fall_back_to_english_then_to_the_key(monkeypatch):
+    from sim import i18n
+
+    assert i18n.t("axis.month", "zh") == "月份" and i18n.t("axis.month") == "month"
+    assert i18n.t("no.such.key", "zh") == "no.such.key"
+    monkeypatch.setitem(i18n.MESSAGES, "test.only_en", {"en": "only {n}"})
+    assert i18n.t("test.only_en", "zh", n=3) == "only 3"
+    assert i18n.t("cli.bad_lang", "en", lang="fr", choices="en, zh").startswith("--lang")
+
+
+def test_every_message_has_both_languages_and_the_same_fields():
+    import string
+
+    from sim import i18n
+
+    for key, entry in i18n.MESSAGES.items():
+        assert set(entry) == set(i18n.LANGUAGES), key
+        fields = [{f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f}
+                  for lang in i18n.LANGUAGES]
+        assert fields[0] == fields[1], key
+
+
+def test_carrier_and_quadrant_names():
+    from sim import i18n
+
+    assert [i18n.carrier_label(k, "zh") for k in ("mobile", "unicom", "telecom", "broadnet")] \
+        == ["中国移动", "中国联通", "中国电信", "中国广电"]
+    assert i18n.carrier_label("mobile") == "China Mobile"
+    assert i18n.carrier_label("broadnet") == "China Broadnet"
+    assert i18n.carrier_label(MARKET, "zh") == "全市场"
+    assert i18n.carrier_label("acme", "zh") == "acme"  # unknown: the key
+    assert i18n.quadrant_label("hostage", "zh") == "人质（虚假忠诚）"
+    assert i18n.cost_part_label("sc_number_loss") == "number loss"
+    assert i18n.cost_part_label("sc_new_part", "zh") == "new part"
+
+
+def test_language_codes():
+    from sim import i18n
+
+    assert i18n.check_lang("zh-CN") == "zh" and i18n.check_lang(None) == "en"
+    with pytest.raises(i18n.LanguageError, match="en, zh"):
+        i18n.check_lang("fr")
+
+
+def test_a_missing_cjk_font_says_to_run_make_fonts(monkeypatch):
+    from sim import i18n
+
+    monkeypatch.setattr(i18n, "cjk_font", lambda: None)
+    monkeypatch.setattr(i18n, "_registered", {})
+    with pytest.raises(i18n.FontMissing, match="make fonts"):
+        i18n.use_cjk_font()
+    assert i18n.font_rc("en") == {}  # English needs no CJK font

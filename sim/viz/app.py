@@ -110,16 +110,18 @@ class Session:
 
     def build(self, settings: dict[str, float], seed: str, lang: str) -> None:
         with self.lock:
+            self.generation = getattr(self, "generation", 0) + 1
             self.model = TeachingModel(self.path, settings, seed, lang)
             self.applied = dict(settings)
             self.applied_seed = seed
             self.ts = timeseries_of(self.model)
             self.frames = charts.Frames(self.ts)
 
-    def step(self) -> bool:
-        """Simulate the next month; False (and nothing done) at the end of the run."""
+    def step(self, generation: int | None = None) -> bool:
+        """Simulate the next month; False (and nothing done) at the end of the run, or
+        when the model is no longer the one of `generation` (a Reset came first)."""
         with self.lock:
-            if self.model.finished:
+            if self.model.finished or generation not in (None, self.generation):
                 return False
             t0 = time.perf_counter()
             self.model.step()
@@ -168,17 +170,18 @@ def Lesson():
         # start late on a busy machine) finds the lock taken, or playing off, and returns.
         if not playing.value or not session.play_lock.acquire(blocking=False):
             return
+        generation = session.generation
         try:
-            while playing.value:
+            while playing.value and session.generation == generation:
                 t0 = time.perf_counter()
-                if session.step():
+                if session.step(generation):
                     tick.value += 1
                 if TIMING:
                     print(f"mnp-viz play: month {session.model.month} "
                           f"thread {threading.get_ident()} at {time.perf_counter():.2f}, "
                           f"{1e3 * (time.perf_counter() - t0):.0f} ms", file=sys.stderr,
                           flush=True)
-                if session.model.finished:
+                if session.model.finished and session.generation == generation:
                     playing.value = False  # end of run: Play stops, the page says so
                     break
                 time.sleep(max(0.02, PLAY_SECONDS - (time.perf_counter() - t0)))
