@@ -325,8 +325,9 @@ def test_chinese_page_behind_a_join_code(server_zh, browser):
     page.locator(".mnp-lang").click()
     page.wait_for_function("() => document.querySelector('.mnp-status').innerText"
                            ".startsWith('Month 3 of 36')")
-    assert page.eval_on_selector_all(".mnp-chart", "els => els.map(e => e.dataset.lang)") \
-        == ["en"] * CHARTS
+    page.wait_for_function("() => Array.from(document.querySelectorAll('.mnp-chart'))"
+                           ".every(e => e.dataset.lang === 'en')", timeout=30_000)
+    assert page.locator(".mnp-step").inner_text().lower() == "step"
     page.locator(".mnp-lang").click()
     page.wait_for_function("() => document.querySelector('.mnp-status').innerText"
                            ".startsWith('第 3/36 月')")
