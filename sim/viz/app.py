@@ -61,6 +61,8 @@ CSS = """
 .mnp-chart { flex: 1 1 0; min-height: 0; width: 100%; }
 .mnp-choice { padding: 1px 4px 0 4px; }
 .mnp-choice .v-btn { text-transform: none; letter-spacing: 0; font-size: 11px !important; }
+.mnp-choice .v-btn.v-btn--active { background-color: #1565c0 !important; color: white; }
+.mnp-top .v-btn { text-transform: none; letter-spacing: 0.2px; font-size: 14px; }
 .mnp-control { margin-bottom: 4px; }
 .mnp-control-head { display: flex; justify-content: space-between; gap: 4px; }
 .mnp-control-label { font-size: 12.5px; }

@@ -124,7 +124,9 @@ def _mark_mnp(option: dict, lang: str) -> dict:
 
 def _line(name: str, data, colour: str, width: float = 1.6, dash: str = "solid",
           show_in_legend: bool = True) -> dict:
-    return {"type": "line", "name": name, "data": _round(data), "showSymbol": False,
+    values = _round(data)
+    return {"type": "line", "name": name, "data": values,
+            "showSymbol": len(values) == 1, "symbolSize": 4,  # one month: a dot, not nothing
             "lineStyle": {"color": colour, "width": width, "type": dash},
             "itemStyle": {"color": colour}, "emphasis": {"disabled": True},
             **({} if show_in_legend else {"legendHoverLink": False})}
@@ -194,8 +196,9 @@ def quadrant_series(series: pd.DataFrame | Frames, key: str) -> dict[str, np.nda
 
 
 def _stack(name: str, data, colour: str) -> dict:
-    return {"type": "line", "name": name, "data": _round(data), "stack": "all",
-            "showSymbol": False, "areaStyle": {"color": colour, "opacity": 0.9},
+    values = _round(data)
+    return {"type": "line", "name": name, "data": values, "stack": "all",
+            "showSymbol": len(values) == 1, "symbolSize": 6, "areaStyle": {"color": colour, "opacity": 0.9},
             "lineStyle": {"width": 0}, "itemStyle": {"color": colour},
             "emphasis": {"disabled": True}}
 
