@@ -1,48 +1,35 @@
 """Carrier agents: each holds its starting position, its scheduled actions, and its books.
 
-Carriers are Mesa agents. Each month a carrier applies the strategy actions active
-that month to its base attributes, giving this month's offer, and books the cost
-of those actions from what they touched (`Usage`). Its monthly figures are stored
-as plain attributes so Mesa's DataCollector can record them.
+Carriers are Mesa agents, as many as the scenario names. Each month a carrier
+applies the strategy actions active that month to its base attributes, giving this
+month's offer, and books the cost of those actions from what they touched
+(`Usage`). Its monthly figures (sim/columns.py) are stored as plain attributes so
+Mesa's DataCollector can record them.
 """
 
 from __future__ import annotations
 
 import mesa
 
+from sim.columns import STAT_FIELDS
 from sim.levers import LEVER_KINDS
 from sim.levers.base import Action, Offer, Usage
-from sim.scenario.params import CARRIER_NAMES, month_index
-from sim.scenario.schema import Carrier
-
-#: Cost columns, one per lever kind (yuan/month), so every output has the same columns.
-COST_FIELDS = tuple(f"cost_{kind}" for kind in LEVER_KINDS)
-
-#: Per-month figures each carrier exposes to the DataCollector (real subscribers, yuan).
-STAT_FIELDS = (
-    "subscribers", "port_in", "port_out", "net_porting", "switch_in_new_number",
-    "switch_out_new_number", "joins", "leaves", "revenue", "addon_revenue", "bundle_revenue",
-    "cost", "profit",
-    "satisfaction_mean", "false_loyal_share", "loyalist", "hostage", "mercenary", "defector",
-    "price", "network_quality", "service_quality", "transparency", "aware_share",
-    "stars_mean", "sc_number_loss", "sc_contract", "sc_bundle", "sc_loyalty", "sc_hassle",
-    "sc_total", "network_problems", "billing_surprises", "complaints", "complaints_resolved_well",
-    "bundle_share", "poaching_contacts", "poaching_wins", "retention_offers", "retained",
-    "renewals", "subsidised_contracts", *COST_FIELDS,
-)
+from sim.params import month_index
+from sim.scenario.blocks import Carrier
 
 
 class CarrierAgent(mesa.Agent):
-    """One of China Mobile, China Unicom, China Telecom."""
+    """One carrier of the market (China Mobile, KDDI, Jio...)."""
 
-    def __init__(self, model: mesa.Model, key: str, params: Carrier,
+    def __init__(self, model: mesa.Model, key: str, label: str, params: Carrier,
                  actions: list[Action], start: str):
         super().__init__(model)
         self.key = key
-        self.display_name = CARRIER_NAMES[key]
+        self.display_name = label
         self.params = params
         self.actions = actions
         self.calendar_start = start
+        self.launch = 0 if params.launch is None else month_index(params.launch, start)
         self.offer = self.base_offer()
         self.active: list[tuple[int, Action]] = []
         for name in STAT_FIELDS:
@@ -52,6 +39,10 @@ class CarrierAgent(mesa.Agent):
         p = self.params
         return Offer(network_quality=p.network_quality, service_quality=p.service_quality,
                      transparency=p.transparency)
+
+    def launched(self, month: int) -> bool:
+        """Whether the carrier competes in `month` (0-based)."""
+        return month >= self.launch
 
     def _first_month(self, action: Action) -> int:
         return month_index(action.start, self.calendar_start)

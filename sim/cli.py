@@ -27,6 +27,14 @@ DEFAULT_SCENARIO = "china_mnp_2019.yaml"
 TEACHING_SCENARIO = "false_loyalty_demo.yaml"
 
 
+def _opening_text(spec) -> str:
+    """When MNP opens, in words: one month, never, or per carrier."""
+    opening = spec.policy.mnp_start
+    if isinstance(opening, dict):
+        return ", ".join(f"{k} {opening.get(k) or 'never'}" for k in spec.carrier_keys)
+    return opening or "never"
+
+
 def default_scenario(name: str = DEFAULT_SCENARIO) -> Path:
     """scenarios/<name> in the working folder, else beside the package."""
     for base in (Path.cwd(), Path(__file__).resolve().parents[1]):
@@ -156,16 +164,18 @@ def compare(
     from sim.compare import compare as run_comparison
     from sim.compare import summarise_comparison
     from sim.compare.report import save_comparison
-    from sim.scenario import CARRIERS
-
-    if carrier not in CARRIERS:
-        fail(f"--carrier: unknown carrier {carrier!r}; use one of {', '.join(CARRIERS)}")
+    path = scenario or default_scenario()
+    extra = list(overrides or []) + ([f"months={horizon}"] if horizon else [])
+    try:
+        keys = load_scenario(path, extra).carrier_keys
+    except ScenarioError as exc:
+        fail(exc.render())
+    if carrier not in keys:
+        fail(f"--carrier: unknown carrier {carrier!r}; use one of {', '.join(keys)}")
     names = list(dict.fromkeys(strategies or ["status_quo"]))
     if len(names) < 2:
         fail("--strategy: give at least two strategies, the baseline first, e.g. "
              "--strategy status_quo --strategy price_cut")
-    path = scenario or default_scenario()
-    extra = list(overrides or []) + ([f"months={horizon}"] if horizon else [])
     specs = {}
     for name in names:
         try:
@@ -331,7 +341,7 @@ def game(
     path, base = _load(scenario, overrides or [])
     extra = list(overrides or []) + ([f"months={horizon}"] if horizon else [])
     try:
-        spec = parse_strategies(strategies or [])
+        spec = parse_strategies(strategies or [], base.carrier_keys)
         measure = parse_payoff(payoff)
     except GameError as exc:
         fail(str(exc))
@@ -459,7 +469,7 @@ def validate(
     """Check a scenario file and print every problem found."""
     path, spec = _load(scenario, overrides or [])
     out.print(f"{path}: OK ({spec.name}: {spec.months} months from {spec.start}, "
-              f"{spec.population.size:,} subscribers, MNP from {spec.policy.mnp_start or 'never'})")
+              f"{spec.population.size:,} subscribers, MNP from {_opening_text(spec)})")
 
 
 @app.command()

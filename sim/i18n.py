@@ -27,14 +27,19 @@ from pathlib import Path
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 DEFAULT_LANG = "en"
 
-#: Carriers' display names by scenario key, in every language.
-CARRIER_NAMES: dict[str, dict[str, str]] = {
-    "mobile": {"en": "China Mobile", "zh": "中国移动"},
-    "unicom": {"en": "China Unicom", "zh": "中国联通"},
-    "telecom": {"en": "China Telecom", "zh": "中国电信"},
-    "broadnet": {"en": "China Broadnet", "zh": "中国广电"},
-    "market": {"en": "Whole market", "zh": "全市场"},
-}
+def _known_carriers() -> dict[str, dict[str, str]]:
+    from sim.params import KNOWN_CARRIER_NAMES, KNOWN_CARRIER_NAMES_ZH
+
+    names = {k: {"en": v} for k, v in KNOWN_CARRIER_NAMES.items()}
+    for k, v in KNOWN_CARRIER_NAMES_ZH.items():
+        names.setdefault(k, {})["zh"] = v
+    names["market"] = {"en": "Whole market", "zh": "全市场"}  # sim.style.MARKET
+    return names
+
+
+#: Carriers' display names by scenario key, in every language (from `sim.params`'
+#: KNOWN_CARRIER_NAMES and KNOWN_CARRIER_NAMES_ZH: 中国移动, 中国联通, 中国电信, 中国广电).
+CARRIER_NAMES: dict[str, dict[str, str]] = _known_carriers()
 
 #: Loyalty quadrants (Jones & Sasser; seed 002's 虚假忠诚).
 QUADRANT_NAMES: dict[str, dict[str, str]] = {
@@ -220,21 +225,22 @@ def _named(table: dict[str, dict[str, str]], key: str, lang: str) -> str | None:
     return None if entry is None else entry.get(lang) or entry.get(DEFAULT_LANG)
 
 
-def carrier_label(key: str, lang: str = DEFAULT_LANG) -> str:
+def carrier_label(key: str, lang: str = DEFAULT_LANG, look: dict | None = None) -> str:
     """A carrier's display name in `lang`, or the whole market's (`sim.style.MARKET`).
 
-    English comes from `sim.style.carrier_label` (the source of carriers' names); other
-    languages from CARRIER_NAMES, else the English name, else the key itself."""
+    `look` is a run's or scenario's {key: {"label", "colour"}} (`sim.style.look_of`,
+    `scenario_look`). English is `sim.style.carrier_label` (the scenario's label, a
+    known carrier's name, or the key). In another language a known carrier's name there
+    (中国移动), unless the scenario gave the carrier a label of its own, which is kept."""
     from sim import style
 
-    if lang != DEFAULT_LANG:
-        named = CARRIER_NAMES.get(key, {}).get(lang)
-        if named:
-            return named
-    try:
-        return style.carrier_label(key)
-    except (KeyError, LookupError):
-        return _named(CARRIER_NAMES, key, DEFAULT_LANG) or key
+    english = style.carrier_label(key, look)
+    if lang == DEFAULT_LANG:
+        return english
+    known = CARRIER_NAMES.get(key, {})
+    if known.get(lang) and english in (known.get(DEFAULT_LANG), key):
+        return known[lang]
+    return english
 
 
 def quadrant_label(quadrant: str, lang: str = DEFAULT_LANG) -> str:
@@ -302,7 +308,7 @@ def _cjk_family() -> str:
 
 
 def font_rc(lang: str) -> dict:
-    """matplotlib settings for text in `lang`: none for English; for Chinese the usual
+    """Matplotlib settings for text in `lang`: none for English; for Chinese the usual
     sans-serif font first and the CJK font after it, so Latin text looks as in English
     charts and each CJK character falls back to the CJK font."""
     if check_lang(lang) != "zh":

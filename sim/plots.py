@@ -19,12 +19,13 @@ from matplotlib.axes import Axes  # noqa: E402
 from sim import i18n  # noqa: E402
 from sim.outputs import atomic_write  # noqa: E402
 from sim.style import (  # noqa: E402
-    CARRIER_COLOURS,
-    CARRIERS,
     MARKET,
     QUADRANT_COLOURS,
     QUADRANTS,
     SWITCHING_COST_PARTS,
+    carrier_colour,
+    carriers_of,
+    look_of,
 )
 
 
@@ -36,8 +37,8 @@ def mark_mnp(ax: Axes, mnp_start: str | None, lang: str = "en") -> None:
     """A dashed line where number portability opens."""
     if mnp_start:
         ax.axvline(pd.to_datetime(mnp_start + "-01"), color="grey", ls="--", lw=1)
-        ax.annotate(i18n.t("legend.mnp_opens", lang), (pd.to_datetime(mnp_start + "-01"), 1), xycoords=("data",
-                    "axes fraction"), xytext=(3, -12), textcoords="offset points",
+        ax.annotate(i18n.t("legend.mnp_opens", lang), (pd.to_datetime(mnp_start + "-01"), 1),
+                    xycoords=("data", "axes fraction"), xytext=(3, -12), textcoords="offset points",
                     fontsize=8, color="grey")
 
 
@@ -71,17 +72,18 @@ def quadrants_of(ts: pd.DataFrame, key: str) -> tuple[pd.Series, dict[str, pd.Se
     if key != MARKET:
         rows = ts[ts["carrier"] == key]
         return _dates(rows), quadrant_millions(rows)
-    per = [quadrants_of(ts, k) for k in CARRIERS]
+    per = [quadrants_of(ts, k) for k in carriers_of(ts)]
     return per[0][0], {q: sum(p[1][q].to_numpy() for p in per) for q in QUADRANTS}
 
 
 def draw_shares(ax: Axes, ts: pd.DataFrame, mnp_start: str | None, lang: str = "en") -> None:
     """Market share (%) per carrier."""
     total = ts.groupby("month")["subscribers"].transform("sum")
-    for key in CARRIERS:
+    for key in carriers_of(ts):
         rows = ts[ts["carrier"] == key]
         ax.plot(_dates(rows), 100 * rows["subscribers"] / total[rows.index],
-                color=CARRIER_COLOURS[key], label=i18n.carrier_label(key, lang))
+                color=carrier_colour(key, look_of(ts)),
+                label=i18n.carrier_label(key, lang, look_of(ts)))
     ax.set(ylabel=i18n.t("axis.share", lang), xlabel=i18n.t("axis.month", lang),
            title=i18n.t("title.shares", lang))
     mark_mnp(ax, mnp_start, lang)
@@ -91,10 +93,10 @@ def draw_shares(ax: Axes, ts: pd.DataFrame, mnp_start: str | None, lang: str = "
 def draw_subscribers(ax: Axes, ts: pd.DataFrame, mnp_start: str | None,
                      lang: str = "en") -> None:
     """Subscribers (millions) per carrier."""
-    for key in CARRIERS:
+    for key in carriers_of(ts):
         rows = ts[ts["carrier"] == key]
-        ax.plot(_dates(rows), rows["subscribers"] / 1e6, color=CARRIER_COLOURS[key],
-                label=i18n.carrier_label(key, lang))
+        ax.plot(_dates(rows), rows["subscribers"] / 1e6, color=carrier_colour(key, look_of(ts)),
+                label=i18n.carrier_label(key, lang, look_of(ts)))
     ax.set(ylabel=i18n.t("axis.subscribers_m", lang), xlabel=i18n.t("axis.month", lang),
            title=i18n.t("title.subscribers", lang))
     mark_mnp(ax, mnp_start, lang)
@@ -103,13 +105,14 @@ def draw_subscribers(ax: Axes, ts: pd.DataFrame, mnp_start: str | None,
 
 def draw_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None, lang: str = "en") -> None:
     """Monthly port-ins (solid, up), port-outs (dotted, down) and net porting (bold)."""
-    for key in CARRIERS:
-        rows, colour = ts[ts["carrier"] == key], CARRIER_COLOURS[key]
+    for key in carriers_of(ts):
+        rows, colour = ts[ts["carrier"] == key], carrier_colour(key, look_of(ts))
         dates = _dates(rows)
         ax.plot(dates, rows["port_in"] / 1e6, color=colour, lw=1, alpha=0.7)
         ax.plot(dates, -rows["port_out"] / 1e6, color=colour, lw=1, ls=":", alpha=0.9)
         ax.plot(dates, rows["net_porting"] / 1e6, color=colour, lw=2.2,
-                label=i18n.t("legend.net", lang, carrier=i18n.carrier_label(key, lang)))
+                label=i18n.t("legend.net", lang,
+                             carrier=i18n.carrier_label(key, lang, look_of(ts))))
     ax.plot([], [], color="grey", lw=1, label=i18n.t("legend.port_ins", lang))
     ax.plot([], [], color="grey", lw=1, ls=":", label=i18n.t("legend.port_outs", lang))
     ax.axhline(0, color="black", lw=0.6)
@@ -122,11 +125,11 @@ def draw_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None, lang: str = 
 def draw_net_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None,
                      cumulative: bool = False, lang: str = "en") -> None:
     """Monthly or cumulative net porting (millions) per carrier."""
-    for key in CARRIERS:
+    for key in carriers_of(ts):
         rows = ts[ts["carrier"] == key]
         net = rows["net_porting"].cumsum() if cumulative else rows["net_porting"]
-        ax.plot(_dates(rows), net / 1e6, color=CARRIER_COLOURS[key],
-                label=i18n.carrier_label(key, lang))
+        ax.plot(_dates(rows), net / 1e6, color=carrier_colour(key, look_of(ts)),
+                label=i18n.carrier_label(key, lang, look_of(ts)))
     if cumulative:
         ax.set(ylabel=i18n.t("axis.cum_net_m", lang), title=i18n.t("title.cum_net", lang))
     else:
@@ -139,10 +142,10 @@ def draw_net_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None,
 
 def draw_churn(ax: Axes, ts: pd.DataFrame, mnp_start: str | None, lang: str = "en") -> None:
     """Monthly churn (%) per carrier and for the whole market."""
-    for key in (*CARRIERS, MARKET):
+    for key in (*carriers_of(ts), MARKET):
         rows = _of(ts, key)
-        ax.plot(_dates(rows), churn_percent(rows), color=CARRIER_COLOURS[key],
-                lw=2.2 if key == MARKET else 1.2, label=i18n.carrier_label(key, lang))
+        ax.plot(_dates(rows), churn_percent(rows), color=carrier_colour(key, look_of(ts)),
+                lw=2.2 if key == MARKET else 1.2, label=i18n.carrier_label(key, lang, look_of(ts)))
     ax.set(ylabel=i18n.t("axis.churn", lang), xlabel=i18n.t("axis.month", lang),
            title=i18n.t("title.churn", lang))
     ax.set_ylim(bottom=0)
@@ -157,7 +160,8 @@ def draw_quadrants(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | None,
     ax.stackplot(dates, *[millions[q] for q in QUADRANTS],
                  colors=[QUADRANT_COLOURS[q] for q in QUADRANTS],
                  labels=[i18n.quadrant_label(q, lang) for q in QUADRANTS], alpha=0.9)
-    ax.set(title=i18n.t("title.quadrants", lang, carrier=i18n.carrier_label(key, lang)),
+    carrier = i18n.carrier_label(key, lang, look_of(ts))
+    ax.set(title=i18n.t("title.quadrants", lang, carrier=carrier),
            xlabel=i18n.t("axis.month", lang), ylabel=i18n.t("axis.quadrant_m", lang))
     ax.set_ylim(bottom=0)
     mark_mnp(ax, mnp_start, lang)
@@ -178,7 +182,8 @@ def draw_switching_cost(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | N
         parts = [rows[p] for p in SWITCHING_COST_PARTS]
     ax.stackplot(_dates(rows), *parts, colors=list(SWITCHING_COST_PARTS.values()),
                  labels=[i18n.cost_part_label(p, lang) for p in SWITCHING_COST_PARTS])
-    ax.set(title=i18n.t("title.cost", lang, carrier=i18n.carrier_label(key, lang)),
+    carrier = i18n.carrier_label(key, lang, look_of(ts))
+    ax.set(title=i18n.t("title.cost", lang, carrier=carrier),
            xlabel=i18n.t("axis.month", lang), ylabel=i18n.t("axis.cost", lang))
     mark_mnp(ax, mnp_start, lang)
     ax.legend(loc="upper right", fontsize=7)
@@ -201,6 +206,18 @@ def plot_subscribers(ts: pd.DataFrame, title: str, mnp_start: str | None, path: 
     draw_shares(ax2, ts, mnp_start, lang)
     fig.suptitle(title)
     _save(fig, path)
+
+
+def _panels(count: int, width: float, sharey: bool) -> list[Axes]:
+    """One panel per carrier (or the market), up to four a row; unused panels hidden."""
+    cols = min(count, 4)
+    rows = -(-count // cols)
+    fig, grid = plt.subplots(rows, cols, figsize=(width * cols, 4 * rows), sharey=sharey,
+                             squeeze=False)
+    axes = list(grid.ravel())
+    for ax in axes[count:]:
+        ax.set_visible(False)
+    return axes[:count]
 
 
 @i18n.in_language
@@ -228,8 +245,10 @@ def plot_churn(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path,
 def plot_loyalty(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path,
                  lang: str = "en") -> None:
     """Loyalty quadrants (millions of subscribers, stacked): the market, then each carrier."""
-    fig, axes = plt.subplots(1, 4, figsize=(16, 4))
-    for ax, key in zip(axes, (MARKET, *CARRIERS)):
+    keys = (MARKET, *carriers_of(ts))
+    axes = _panels(len(keys), 4.0, sharey=False)
+    fig = axes[0].figure
+    for ax, key in zip(axes, keys):
         draw_quadrants(ax, ts, key, mnp_start, lang)
         if ax is not axes[0]:
             ax.get_legend().remove()
@@ -242,8 +261,10 @@ def plot_loyalty(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path
 def plot_switching_cost(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path,
                         lang: str = "en") -> None:
     """Average switching cost per subscriber (yuan), split into its parts, per carrier."""
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4), sharey=True)
-    for ax, key in zip(axes, CARRIERS):
+    keys = carriers_of(ts)
+    axes = _panels(len(keys), 4.3, sharey=True)
+    fig = axes[0].figure
+    for ax, key in zip(axes, keys):
         draw_switching_cost(ax, ts, key, mnp_start, lang)
         if ax is not axes[-1]:
             ax.get_legend().remove()

@@ -8,11 +8,12 @@ small per-segment tables and looked up by each row's segment code.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.behaviour.stars import star_levels
-from sim.scenario.schema import Scenario
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
 
 BRAND_TIERS = ("premium", "youth", "basic")  # GoTone, M-Zone, Easy Own (seed 003)
 
@@ -41,7 +42,7 @@ class SegmentTables:
 class Subscribers:
     """The subscriber columns. All arrays have one row per simulated subscriber."""
 
-    carrier: np.ndarray            # int8, index into CARRIERS
+    carrier: np.ndarray            # int8, index into the scenario's carriers
     segment: np.ndarray            # int8, index into SegmentTables.names
     region: np.ndarray             # int8, pilot region index or -1
     tenure: np.ndarray             # uint16, months with the current carrier
@@ -76,9 +77,22 @@ def _lognormal(rng: np.random.Generator, median: np.ndarray, sigma: np.ndarray) 
     return (median * np.exp(sigma * rng.standard_normal(median.size))).astype(np.float32)
 
 
-def create_subscribers(rng: np.random.Generator, scenario: Scenario,
-                       prices: np.ndarray) -> tuple[Subscribers, SegmentTables]:
-    """Draw the initial population from the scenario's segments (vectorised)."""
+def _carrier_edges(split: np.ndarray) -> np.ndarray:
+    """(S, N-1) cumulative split edges; a row's carrier is the number of edges it passes.
+
+    Edges from the last carrier with a share on are infinite, so rounding can never
+    place a row on a trailing carrier with no share (one that launches later)."""
+    cum = np.cumsum(split, axis=1)
+    for s, shares in enumerate(split):
+        last = int(np.flatnonzero(shares > 0)[-1])
+        cum[s, last:] = np.inf
+    return cum[:, :-1]
+
+
+def create_subscribers(rng: np.random.Generator,
+                       scenario: Scenario) -> tuple[Subscribers, SegmentTables]:
+    """Draw the initial population from the scenario's segments (vectorised). Stars are
+    rated afterwards (sim.behaviour.stars.rate_initial_stars)."""
     pop = scenario.population
     n = pop.size
     segs = list(pop.segments.values())
@@ -88,23 +102,22 @@ def create_subscribers(rng: np.random.Generator, scenario: Scenario,
     shares = seg_col("share")
     segment = rng.choice(len(segs), size=n, p=shares / shares.sum()).astype(np.int8)
 
-    overall = np.array(scenario.carrier_shares())
-    split = np.array([s.carrier_shares.as_tuple() if s.carrier_shares else overall
-                      for s in segs])
-    cum = np.cumsum(split, axis=1)[:, :2][segment]
+    k = len(scenario.carriers)
+    split = np.array([scenario.segment_split(s) for s in segs])
+    cum = _carrier_edges(split)[segment]
     u = rng.random(n)
     carrier = (u[:, None] >= cum).sum(axis=1).astype(np.int8)
 
     tenure = (rng.random(n) * seg_col("max_tenure_years")[segment] * 12).astype(np.uint16)
-    contract_months = np.array([c.contract_months for _, c in scenario.carriers.items()])
+    contract_months = np.array([c.contract_months for c in scenario.carriers.values()])
     on_contract = rng.random(n) < seg_col("contract_share")[segment]
     contract_left = np.where(
         on_contract, rng.integers(1, contract_months[carrier] + 1), 0).astype(np.uint8)
 
     spread = seg_col("trait_spread")[segment]
     spend = _lognormal(rng, seg_col("spend_factor")[segment], np.full(n, 0.3))
-    per_carrier = np.bincount(carrier, weights=spend, minlength=3) / np.maximum(
-        np.bincount(carrier, minlength=3), 1)
+    per_carrier = np.bincount(carrier, weights=spend, minlength=k) / np.maximum(
+        np.bincount(carrier, minlength=k), 1)
     spend_factor = (spend / per_carrier[carrier]).astype(np.float32)
 
     u = rng.random(n)
@@ -147,6 +160,4 @@ def create_subscribers(rng: np.random.Generator, scenario: Scenario,
         discount=np.zeros(n, dtype=np.uint8),
         discount_left=np.zeros(n, dtype=np.uint8),
     )
-    subs.stars[:] = star_levels(subs.brand_tier, subs.tenure,
-                                prices[subs.carrier] * subs.spend_factor, subs.suspensions)
     return subs, tables

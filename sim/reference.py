@@ -7,9 +7,10 @@ from typing import Annotated, Any, get_args, get_origin
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from sim.columns import CARRIER_COLUMNS
 from sim.levers import LEVERS, RetentionOffer
 from sim.levers.base import Cost
-from sim.scenario.schema import (
+from sim.scenario.blocks import (
     Awareness,
     Behaviour,
     Carrier,
@@ -17,17 +18,17 @@ from sim.scenario.schema import (
     Pilot,
     Policy,
     Population,
-    Scenario,
     Segment,
     Social,
     default_segments,
 )
+from sim.scenario.schema import Scenario
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("(top level)", Scenario), ("population", Population), ("population.segments.NAME", Segment),
     ("population.social", Social), ("policy", Policy), ("policy.eligibility", Eligibility),
     ("policy.awareness", Awareness), ("policy.pilots[]", Pilot), ("behaviour", Behaviour),
-    ("carriers.mobile / unicom / telecom", Carrier), ("strategies.CARRIER[].cost", Cost),
+    ("carriers.KEY (mobile, unicom, broadnet, docomo...)", Carrier), ("strategies.CARRIER[].cost", Cost),
     ("strategies.CARRIER[].offer (early warning, renewal)", RetentionOffer),
 ]
 
@@ -77,7 +78,10 @@ def reference_markdown() -> str:
         out += [f"## `{title}`", "", (model.__doc__ or "").strip().splitlines()[0], ""]
         out += _table(model) + [""]
     out += ["## Default segments", "",
-            "When `population.segments` is omitted these five are used (seed 001):", "",
+            "When `population.segments` is omitted these five are used (seed 001). Their "
+            "carrier splits name China's three incumbents; in a market without all three "
+            "they take the carriers' overall shares, and a carrier they leave out (such as "
+            "Broadnet, launching later) starts with none.", "",
             "| segment | share | price sens. | network sens. | service sens. | attachment | "
             "review rate | spend factor | contract | bundle |", "|---|---|---|---|---|---|---|---|---|---|"]
     for name, s in default_segments().items():
@@ -100,4 +104,10 @@ def reference_markdown() -> str:
                if k not in ("lever", "start", "end", "label", "cost")}
         lines = _table(cls)
         out += lines[:2] + [ln for ln in lines[2:] if ln.split("`")[1] in own] + [""]
-    return "\n".join(out)
+    out += ["## Reported columns (`timeseries.csv`)", "",
+            "One row per month and carrier (`month`, `carrier`), then these columns, declared "
+            "once in `sim/columns.py` (levers declare their own):", "",
+            "| column | unit | meaning |", "|---|---|---|"]
+    out += [f"| `{c.name}` | {c.unit} | {c.description.replace('|', '/')} |"
+            for c in CARRIER_COLUMNS]
+    return "\n".join(out) + "\n"

@@ -9,7 +9,7 @@ from sim import plots
 from sim.outputs import prepare_out_dir, write_csv, write_json, write_text
 from sim.pages import embed_image, page
 from sim.results import RunResult
-from sim.style import CARRIERS, carrier_label
+from sim.style import carrier_label, scenario_look
 
 PLOTS = (
     ("subscribers.png", "Subscribers and market share", plots.plot_subscribers),
@@ -24,38 +24,42 @@ def reading(result: RunResult) -> str:
     """A short plain-language reading of the run's headline figures."""
     s = result.summary
     net = s["cumulative_net_porting"]
-    ranked = sorted(CARRIERS, key=lambda k: net[k], reverse=True)
+    look = scenario_look(result.scenario)
+    keys = list(look)
+    ranked = sorted(keys, key=lambda k: net[k], reverse=True)
     best, worst = ranked[0], ranked[-1]
-    mnp = result.scenario.policy.mnp_start
+    mnp = result.scenario.policy.first_opening
     ts = result.timeseries
     fl = ts.pivot(index="month", columns="carrier", values="false_loyal_share")
     parts = [
         f"Over {s['months']} months ({s['first_month']} to {s['last_month']}), "
         f"{s['total_ports'] / 1e6:,.2f} million subscribers ported.",
-        f"{carrier_label(best)} gained most from porting (net {net[best] / 1e6:+,.2f} M); "
-        f"{carrier_label(worst)} lost most (net {net[worst] / 1e6:+,.2f} M).",
+        f"{carrier_label(best, look)} gained most from porting (net {net[best] / 1e6:+,.2f} M); "
+        f"{carrier_label(worst, look)} lost most (net {net[worst] / 1e6:+,.2f} M).",
     ]
     if mnp and mnp in fl.index and mnp > fl.index[0]:
         before = fl.loc[:mnp].iloc[-2]
         after = fl.iloc[-1]
         parts.append("False-loyal (hostage) share just before MNP opened vs. at the end: " + ", ".join(
-            f"{carrier_label(k)} {100 * before[k]:.1f}% → {100 * after[k]:.1f}%" for k in CARRIERS)
+            f"{carrier_label(k, look)} {100 * before[k]:.1f}% → {100 * after[k]:.1f}%" for k in keys)
             + ".")
     elif mnp is None:
         parts.append("MNP never opens in this scenario: moves are new-number switches only.")
-    shares = ", ".join(f"{carrier_label(k)} {100 * s['final_share'][k]:.1f}%" for k in CARRIERS)
+    shares = ", ".join(f"{carrier_label(k, look)} {100 * s['final_share'][k]:.1f}%" for k in keys)
     parts.append(f"Final market shares: {shares}.")
     return " ".join(parts)
 
 
 def report_html(result: RunResult, out: Path) -> str:
     s = result.summary
+    look = scenario_look(result.scenario)
+    keys = list(look)
     rows = "".join(
-        f"<tr><td>{carrier_label(k)}</td><td>{100 * s['final_share'][k]:.1f}%</td>"
+        f"<tr><td>{carrier_label(k, look)}</td><td>{100 * s['final_share'][k]:.1f}%</td>"
         f"<td>{s['cumulative_port_in'][k] / 1e6:,.2f}</td>"
         f"<td>{s['cumulative_port_out'][k] / 1e6:,.2f}</td>"
         f"<td>{s['cumulative_net_porting'][k] / 1e6:+,.2f}</td>"
-        f"<td>{100 * s['final_false_loyal_share'][k]:.1f}%</td></tr>" for k in CARRIERS)
+        f"<td>{100 * s['final_false_loyal_share'][k]:.1f}%</td></tr>" for k in keys)
     figures = "".join(embed_image(out / name, title) for name, title, _ in PLOTS)
     body = f"""<h1>{html.escape(result.scenario.name)}</h1>
 <p>{html.escape(result.scenario.description)}</p>
@@ -74,7 +78,7 @@ def save_run(result: RunResult, out: Path, force: bool = False) -> list[Path]:
     out = Path(out)
     prepare_out_dir(out, force)
     title = f"{result.scenario.name} (seed {result.seed})"
-    mnp = result.scenario.policy.mnp_start
+    mnp = result.scenario.policy.first_opening
     write_csv(out / "timeseries.csv", result.timeseries)
     write_csv(out / "porting_matrix.csv", result.porting_matrix)
     write_csv(out / "loyalty.csv", result.loyalty)

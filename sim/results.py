@@ -13,12 +13,11 @@ import pandas as pd
 
 from sim import __version__
 from sim.behaviour.loyalty import QUADRANTS
-from sim.carriers import STAT_FIELDS, CarrierAgent
+from sim.carriers import CarrierAgent
+from sim.columns import TIMESERIES_COLUMNS
 from sim.model import MNPModel
-from sim.scenario.params import CARRIER_NAMES, CARRIERS
 from sim.scenario.schema import Scenario
-
-TIMESERIES_COLUMNS = ("month", "carrier", *STAT_FIELDS)
+from sim.style import scenario_look
 
 
 @dataclass
@@ -44,17 +43,21 @@ def timeseries_of(model: MNPModel) -> pd.DataFrame:
     """The monthly per-carrier series so far (empty, with its columns, before month 1)."""
     dc = model.datacollector
     if not dc.model_vars.get("month"):
-        return pd.DataFrame(columns=list(TIMESERIES_COLUMNS))
+        empty = pd.DataFrame(columns=list(TIMESERIES_COLUMNS))
+        empty.attrs["carriers"] = scenario_look(model.spec)
+        return empty
     months = dc.get_model_vars_dataframe()["month"].tolist()
     per_carrier = dc.get_agenttype_vars_dataframe(CarrierAgent).reset_index()
     key_of = {c.unique_id: c.key for c in model.carriers}
     per_carrier["carrier"] = per_carrier["AgentID"].map(key_of)
     # DataCollector steps are the model time after each step: 1, 2, ...
     per_carrier["month"] = [months[int(s) - 1] for s in per_carrier["Step"]]
-    order = {k: i for i, k in enumerate(CARRIERS)}
+    order = {k: i for i, k in enumerate(model.carrier_keys)}
     per_carrier["_order"] = per_carrier["carrier"].map(order)
     ts = per_carrier.sort_values(["Step", "_order"])[list(TIMESERIES_COLUMNS)]
-    return ts.reset_index(drop=True)
+    ts = ts.reset_index(drop=True)
+    ts.attrs["carriers"] = scenario_look(model.spec)
+    return ts
 
 
 def collect_results(model: MNPModel, seed: int, wall_seconds: float) -> RunResult:
@@ -65,8 +68,8 @@ def collect_results(model: MNPModel, seed: int, wall_seconds: float) -> RunResul
 
     rows = []
     for month, matrix in zip(months, dc.get_model_vars_dataframe()["ports"]):
-        for i, src in enumerate(CARRIERS):
-            for j, dst in enumerate(CARRIERS):
+        for i, src in enumerate(model.carrier_keys):
+            for j, dst in enumerate(model.carrier_keys):
                 if i != j:
                     rows.append((month, src, dst, matrix[i][j]))
     porting = pd.DataFrame(rows, columns=["month", "from", "to", "ports"])
@@ -74,7 +77,7 @@ def collect_results(model: MNPModel, seed: int, wall_seconds: float) -> RunResul
     segments = list(model.segment_codes)
     rows = []
     for month, (into, out_of) in zip(months, dc.get_model_vars_dataframe()["segment_ports"]):
-        for j, key in enumerate(CARRIERS):
+        for j, key in enumerate(model.carrier_keys):
             for k, seg in enumerate(segments):
                 rows.append((month, key, seg, into[j][k], out_of[j][k]))
     by_segment = pd.DataFrame(rows, columns=["month", "carrier", "segment", "port_in", "port_out"])
@@ -90,6 +93,7 @@ def summarise(result: RunResult) -> dict[str, Any]:
     last = ts[ts["month"] == ts["month"].iloc[-1]].set_index("carrier")
     total = last["subscribers"].sum()
     by = ts.groupby("carrier", sort=False)
+    keys = result.scenario.carrier_keys
     return {
         "scenario": result.scenario.name,
         "seed": result.seed,
@@ -99,14 +103,14 @@ def summarise(result: RunResult) -> dict[str, Any]:
         "last_month": str(ts["month"].iloc[-1]),
         "population_rows": result.scenario.population.size,
         "represents": result.scenario.represents(),
-        "final_share": {k: float(last.loc[k, "subscribers"] / total) for k in CARRIERS},
-        "final_subscribers": {k: float(last.loc[k, "subscribers"]) for k in CARRIERS},
-        "cumulative_net_porting": {k: float(by["net_porting"].sum()[k]) for k in CARRIERS},
-        "cumulative_port_in": {k: float(by["port_in"].sum()[k]) for k in CARRIERS},
-        "cumulative_port_out": {k: float(by["port_out"].sum()[k]) for k in CARRIERS},
+        "final_share": {k: float(last.loc[k, "subscribers"] / total) for k in keys},
+        "final_subscribers": {k: float(last.loc[k, "subscribers"]) for k in keys},
+        "cumulative_net_porting": {k: float(by["net_porting"].sum()[k]) for k in keys},
+        "cumulative_port_in": {k: float(by["port_in"].sum()[k]) for k in keys},
+        "cumulative_port_out": {k: float(by["port_out"].sum()[k]) for k in keys},
         "total_ports": float(result.porting_matrix["ports"].sum()),
         "final_false_loyal_share": {k: float(last.loc[k, "false_loyal_share"])
-                                    for k in CARRIERS},
-        "carrier_names": CARRIER_NAMES,
+                                    for k in keys},
+        "carrier_names": {k: result.scenario.carrier_label(k) for k in keys},
         "wall_seconds": round(result.wall_seconds, 3),
     }

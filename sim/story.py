@@ -22,7 +22,7 @@ import pandas as pd
 from sim import i18n
 from sim.behaviour.loyalty import QUADRANT_OF, QUADRANTS
 from sim.plots import churn_percent, starting_subscribers
-from sim.scenario.params import month_index
+from sim.params import month_index
 
 #: Months averaged for "before", and the window in which the surge is looked for.
 BEFORE_MONTHS = 6
@@ -166,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     import json
 
     from sim.scenario import ScenarioError, load_scenario
+    from sim.style import scenario_look
 
     parser = argparse.ArgumentParser(prog="python -m sim.story", description=main.__doc__)
     parser.add_argument("scenario")
@@ -192,13 +193,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, f"error: {exc.render()}\n")
     except OSError as exc:
         parser.exit(2, f"error: {exc}; run `mnp run {args.scenario} --out {folder}` first\n")
-    story = tell(ts, scenario.start, scenario.policy.mnp_start)
+    ts.attrs["carriers"] = scenario_look(scenario)  # the scenario's labels and colours
+    story = tell(ts, scenario.start, scenario.policy.first_opening)
     print(f"False-loyalty story of {folder} (seed {seed}; churn in % of subscribers/month, "
           "shares in %):")
     for name, value in asdict(story).items():
         print(f"  {name:22s} {value:6.2f}")
     if args.figures:
-        for path in write_figures(ts, scenario.policy.mnp_start, args.figures, lang):
+        for path in write_figures(ts, scenario.policy.first_opening, args.figures, lang):
             print(f"Wrote {path}")
     if args.lesson:
         try:

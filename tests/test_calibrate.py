@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from sim.calibrate import FitError, Settings, TargetsError, build_problem, calibrate, parse_fits
 from sim.calibrate.loss import loss
 from sim.calibrate.search import candidate_loss, plan, run_candidates
-from sim.calibrate.targets import Target, read_targets, simulated, synthetic_targets
+from sim.calibrate.targets import Target, applicable, read_targets, simulated, synthetic_targets
 from sim.calibrate.targets import write_targets as save_targets
 from sim.cli import app
 from sim.runner import run
@@ -74,7 +74,7 @@ def test_shared_figures_read_and_sorted_into_targets_events_and_skipped():
 
 
 @pytest.mark.parametrize("row, expected", [
-    ("2020-01-31,monthly_ports,vodafone,5\n", "line 2: carrier 'vodafone' is unknown"),
+    ("2020-01-31,monthly_ports,Voda Fone,5\n", "line 2: carrier 'voda fone' is not a carrier"),
     ("2020-01-31,churn_rate,all,5\n", "line 2: quantity 'churn_rate' is unknown"),
     ("2020-01-31,share_of_port_outs,all,0.5\n", "needs a carrier"),
     ("2020-13-01,monthly_ports,all,5\n", "is not YYYY-MM-DD"),
@@ -85,6 +85,12 @@ def test_bad_rows_are_named_with_their_line(tmp_path, row, expected):
     with pytest.raises(TargetsError) as info:
         read_targets(write_csv(tmp_path, row))
     assert expected in str(info.value)
+
+
+def test_a_carrier_the_scenario_lacks_is_named_with_its_line(tmp_path):
+    rows = read_targets(write_csv(tmp_path, "2020-01-31,monthly_ports,vodafone,5\n"))
+    with pytest.raises(TargetsError, match="line 2: carrier 'vodafone' is not in this scenario"):
+        applicable(rows, load_scenario(SCENARIOS / "china_mnp_2019.yaml"))
 
 
 def test_missing_columns_and_missing_file_are_clear(tmp_path):
@@ -103,7 +109,7 @@ def test_cli_unknown_carrier_in_targets_exits_2_without_traceback(tmp_path):
                                  "--targets", str(path), "--fit", "policy.porting_hassle",
                                  "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert "line 3: carrier 'vodafone' is unknown" in result.output
+    assert "line 3: carrier 'vodafone' is not in this scenario" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()  # refused before anything is written
 

@@ -97,5 +97,5 @@ def test_real_process_bad_input_exit_2_without_traceback(tmp_path):
                            str(tmp_path / "o")], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr + proc.stdout
-    assert "carriers.cmcc" in proc.stderr and "unknown carrier" in proc.stderr
+    assert "carriers: 1 carrier(s) given" in proc.stderr and "2 to 16" in proc.stderr
     assert not (tmp_path / "o").exists()

@@ -107,22 +107,22 @@ def test_every_shipped_strategy_loads_for_every_carrier():
     for name in names:
         for carrier in ("mobile", "unicom", "telecom"):
             spec = load_scenario(SCENARIOS / "china_mnp_2019.yaml", strategies={carrier: name})
-            assert (len(spec.strategies.for_carrier(carrier)) == 0) == (name == "status_quo")
+            assert (len(spec.actions_of(carrier)) == 0) == (name == "status_quo")
 
 
 def test_relative_months_follow_the_mnp_date(workdir):
     spec = load_scenario(workdir / "market.yaml", strategies={"mobile": "price_cut"})
-    assert spec.strategies.mobile[0].start == BASE["policy"]["mnp_start"]
+    assert spec.strategies['mobile'][0].start == BASE["policy"]["mnp_start"]
     later = load_scenario(workdir / "market.yaml", ["policy.mnp_start=2019-09"],
                           strategies={"mobile": "price_cut"})
-    assert later.strategies.mobile[0].start == "2019-09"
+    assert later.strategies['mobile'][0].start == "2019-09"
 
 
 def test_a_scenario_can_mix_names_and_inline_actions(workdir):
     spec = load_scenario(workdir / "market.yaml", [
         "strategies.unicom=[price_cut, {lever: port_in_bonus, start: mnp+1, bonus: 50}]"])
-    assert [a.kind for a in spec.strategies.unicom] == ["price_change", "port_in_bonus"]
-    assert spec.strategies.unicom[1].start == "2019-08"
+    assert [a.kind for a in spec.strategies['unicom']] == ["price_change", "port_in_bonus"]
+    assert spec.strategies['unicom'][1].start == "2019-08"
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -75,7 +75,7 @@ def test_contact_counts_widen_for_a_subscriber_with_many_contacts():
     n = 201  # row 0 is tied to every other row
     indptr = np.concatenate([[0, 200], 200 + np.arange(1, n)]).astype(np.int64)
     indices = np.concatenate([np.arange(1, n), np.zeros(n - 1)]).astype(np.int32)
-    state = SocialState(SocialGraph(indptr, indices), _Columns(n), 0.5)
+    state = SocialState(SocialGraph(indptr, indices), _Columns(n), 3, 0.5)
     assert state.on_carrier.dtype == np.int16
     assert state.on_carrier[0, 0] == 200 and state.satisfied[0, 0] == 200
     assert state.aware[0] == 200 and (state.on_carrier[1:, 0] == 1).all()

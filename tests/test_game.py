@@ -25,7 +25,7 @@ from sim.game import (
     pure_equilibria,
 )
 from sim.game.profiles import choose_profiles
-from sim.scenario.params import CARRIERS
+from sim.params import CHINA_CARRIERS as CARRIERS
 
 from .conftest import SCENARIOS
 
@@ -109,9 +109,9 @@ def test_sampling_above_the_limit_keeps_the_status_quo_and_its_deviations():
 
 def test_bad_options_are_named():
     with pytest.raises(GameError, match="unknown carrier 'vodafone'"):
-        parse_strategies(["vodafone=a,b"])
+        parse_strategies(["vodafone=a,b"], CARRIERS)
     with pytest.raises(GameError, match="CARRIER=STRATEGY"):
-        parse_strategies(["mobile"])
+        parse_strategies(["mobile"], CARRIERS)
     with pytest.raises(GameError, match="unknown outcome 'market_cap'"):
         parse_payoff("market_cap")
     assert parse_payoff("net_porting=1,profit=0.5").weights == {"net_porting": 1.0,
@@ -123,7 +123,7 @@ SMALL = ["population.size=2000"]
 
 @pytest.mark.slow
 def test_model_price_war_equilibrium_and_identical_results_across_workers(tmp_path):
-    game = parse_strategies([f"{c}={','.join(TWO)}" for c in CARRIERS])
+    game = parse_strategies([f"{c}={','.join(TWO)}" for c in CARRIERS], CARRIERS)
     args = dict(overrides=SMALL + ["months=24"], seed=5)
     one = play(SCENARIOS / "china_mnp_2019.yaml", game, 3, tmp_path / "w1", workers=1, **args)
     two = play(SCENARIOS / "china_mnp_2019.yaml", game, 3, tmp_path / "w2", workers=2, **args)

@@ -5,7 +5,8 @@ import pytest
 
 from sim import run
 from sim.behaviour.loyalty import QUADRANTS
-from sim.scenario import CARRIERS, month_index
+from sim.params import CHINA_CARRIERS as CARRIERS
+from sim.scenario import month_index
 
 from .conftest import make_scenario
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from sim import run
-from sim.carriers import COST_FIELDS
+from sim.columns import COST_COLUMNS
 from sim.levers import ChurnEarlyWarning, ComplaintDeadline, TargetedPoaching
-from sim.scenario.params import CARRIERS
+from sim.params import CHINA_CARRIERS as CARRIERS
 
 from .conftest import make_scenario
 
@@ -99,7 +99,7 @@ def test_poaching_targets_only_the_chosen_customers():
     bill = np.full(7, 80.0)
     contract = np.array([0, 0, 3, 1, 0, 0, 2])
     sat = np.array([0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.6])
-    mask = lever.targets(1, carrier, segment, stars, bill, contract, sat,
+    mask = lever.targets(1, CARRIERS, carrier, segment, stars, bill, contract, sat,
                          {"youth": 0, "business": 1})
     # row 0 matches; 1: too few stars; 2: contract too long; 3: wrong segment;
     # 4: the poacher's own customer; 5: telecom's customer matches; 6: satisfied
@@ -251,7 +251,7 @@ def test_costs_add_up_by_lever_month_and_carrier():
         "telecom": act("bundle_offer") + act("loyalty_rewards"),
     }
     ts = runs(actions, seeds=(4,))[0].timeseries
-    np.testing.assert_allclose(ts["cost"], ts[list(COST_FIELDS)].sum(axis=1), rtol=1e-9)
+    np.testing.assert_allclose(ts["cost"], ts[[c.name for c in COST_COLUMNS]].sum(axis=1), rtol=1e-9)
     np.testing.assert_allclose(ts["profit"], ts["revenue"] - ts["cost"], rtol=1e-9)
     mobile = ts[ts["carrier"] == "mobile"].set_index("month")["cost_network_quality_change"]
     subs = ts[ts["carrier"] == "mobile"].set_index("month")["subscribers"]

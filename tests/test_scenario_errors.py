@@ -23,9 +23,8 @@ CASES = [
     # (description, replace this, with this, expected fragments)
     ("negative price", "price: 42.1}", "price: -3}",
      ["carriers.unicom.price", "must be > 0", ":8)"]),
-    ("unknown carrier", "telecom: {", "cmcc: {", ["carriers.cmcc", "unknown carrier"]),
-    ("missing carrier", "  telecom: {subscribers: 200, price: 45.0}\n", "",
-     ["carriers.telecom", "required"]),
+    ("carrier key not lowercase", "telecom: {", "China-Telecom: {",
+     ["carriers", "lowercase letters"]),
     ("typo in key", "months: 12", "monhts: 12", ["monhts", "did you mean 'months'"]),
     ("bad month", "start: 2019-01", "start: 2019-13", ["start", "YYYY-MM"]),
     ("text for number", "size: 1000", "size: many", ["population.size", "must be a number"]),
@@ -44,6 +43,22 @@ CASES = [
      "{contract_lockin: never}", ["policy.eligibility.contract_lockin", "'penalty'"]),
     ("not yaml", "months: 12", "months: [12", ["not valid YAML"]),
     ("not a mapping", GOOD, "- just\n- a list\n", ["must be a YAML mapping"]),
+    ("strategy for an unknown carrier", "months: 12", "months: 12\nstrategies:\n  vodafone:\n"
+     "    - {lever: price_change, start: 2019-05, percent: -5}",
+     ["strategies.vodafone", "unknown carrier 'vodafone'", "mobile, unicom, telecom", ":5)"]),
+    ("opening for a missing carrier", "size: 1000", "size: 1000\npolicy:\n  mnp_start: "
+     "{mobile: 2019-06, cmcc: 2019-08}", ["policy.mnp_start.cmcc", "unknown carrier 'cmcc'",
+                                          ":7)"]),
+    ("launch after the end", "price: 45.0}", "price: 45.0}\n  broadnet: {subscribers: 0, "
+     "price: 30, launch: 2021-06}", ["carriers.broadnet.launch", "after the last simulated "
+                                     "month 2019-12", ":10)"]),
+    ("subscribers before launch", "price: 45.0}", "price: 45.0}\n  broadnet: {subscribers: 9, "
+     "price: 30, launch: 2019-06}", ["carriers.broadnet.subscribers", "set subscribers: 0"]),
+    ("one carrier", "  unicom: {subscribers: 200, price: 42.1}\n  telecom: {subscribers: 200, "
+     "price: 45.0}\n", "", ["carriers: 1 carrier(s) given", "2 to 16"]),
+    ("seventeen carriers", "  telecom: {subscribers: 200, price: 45.0}\n",
+     "".join(f"  c{i}: {{subscribers: 10, price: 40}}\n" for i in range(15)),
+     ["carriers: 17 carrier(s) given", "2 to 16"]),
     ("inconsistent carrier split", "size: 1000", "size: 1000\n  segments:\n    a:\n"
      "      share: 1.0\n      carrier_shares: {mobile: 0.2, unicom: 0.4, telecom: 0.4}",
      ["carrier_shares", "carriers.mobile.subscribers"]),

@@ -33,9 +33,10 @@ from mesa_reference import run_reference  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from sim.runner import run  # noqa: E402
-from sim.scenario.params import CARRIER_NAMES, CARRIERS  # noqa: E402
+from sim.params import CHINA_CARRIERS as CARRIERS  # noqa: E402
+from sim.params import KNOWN_CARRIER_NAMES as CARRIER_NAMES  # noqa: E402
 from sim.scenario.schema import Scenario  # noqa: E402
-from sim.style import CARRIER_COLOURS  # noqa: E402
+from sim.style import KNOWN_COLOURS as CARRIER_COLOURS  # noqa: E402
 
 ALPHA = 0.05
 OUTPUTS = [*((kind, carrier) for kind in ("net_porting", "false_loyal_share")

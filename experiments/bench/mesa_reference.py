@@ -27,8 +27,9 @@ from sim.behaviour.market import MarketState
 from sim.behaviour.switching_cost import DAYS_PER_MONTH
 from sim.carriers import CarrierAgent
 from sim.network import build_social_graph
+from sim.behaviour.stars import rate_initial_stars  # noqa: E402
 from sim.population import create_subscribers
-from sim.scenario.params import month_index
+from sim.params import month_index
 from sim.scenario.schema import Scenario
 
 ARREARS_SETTLE_RATE = 0.5  # as sim.behaviour.experiences
@@ -41,7 +42,7 @@ def supported(scenario: Scenario) -> None:
     """Refuse scenarios outside the reference's scope."""
     if scenario.policy.pilots:
         raise ValueError("the Mesa reference does not model pilot regions")
-    if any(scenario.strategies.for_carrier(k) for k in ("mobile", "unicom", "telecom")):
+    if any(scenario.strategies.values()):
         raise ValueError("the Mesa reference runs status-quo strategies only")
 
 
@@ -284,11 +285,13 @@ class ReferenceModel(mesa.Model):
         self.month = 0
         self.scale = scenario.represents() / scenario.population.size
         self.segment_params = list(scenario.population.segments.values())
-        carriers = [CarrierAgent(self, k, p, [], scenario.start)
+        carriers = [CarrierAgent(self, k, scenario.carrier_label(k), p, [], scenario.start)
                     for k, p in scenario.carriers.items()]
-        self.market = MarketState.from_offers(scenario, [c.offer for c in carriers])
+        self.market = MarketState.from_offers(scenario, [c.offer for c in carriers],
+                                              np.ones(len(carriers), dtype=bool))
         self.mean_price = float(self.market.price.mean())
-        subs, _ = create_subscribers(self.rng, scenario, self.market.price)
+        subs, _ = create_subscribers(self.rng, scenario)
+        rate_initial_stars(subs, self.market.price)
         subs.stars[~self.market.star_programme[subs.carrier]] = 0
         graph = build_social_graph(self.rng, scenario.population.size, scenario.population.social)
         columns = {name: getattr(subs, name).tolist() for name in (
@@ -302,8 +305,8 @@ class ReferenceModel(mesa.Model):
             person.contacts = [people[j] for j in
                                graph.indices[graph.indptr[i]:graph.indptr[i + 1]]]
         self.subscribers_set = self.agents_by_type[Subscriber]
-        self.mnp_month = (month_index(scenario.policy.mnp_start, scenario.start)
-                          if scenario.policy.mnp_start else None)
+        self.mnp_month = (month_index(scenario.policy.first_opening, scenario.start)
+                          if scenario.policy.first_opening else None)
         self.net_porting: list[list[float]] = []      # per month, per carrier (real)
         self.false_loyal_share: list[list[float]] = []
         self.total_ports: list[float] = []

@@ -24,7 +24,7 @@ from sim.behaviour.social import SocialSignals
 from sim.draws import gumbel
 from sim.jit import njit
 from sim.population import Subscribers
-from sim.scenario.schema import Behaviour, Social
+from sim.scenario.blocks import Behaviour, Social
 
 
 @njit
@@ -34,12 +34,12 @@ def _carrier_values(carrier, segment, weak, spend, price_sens, net_sens, svc_sen
                     price, segment_value, network, service, brand,
                     star_value, bundle_value, peer_pull, word_of_mouth, satisfaction_weight,
                     rows, values, staying):
-    """Fill values (m, 3) and staying (m,) of `rows`: the module docstring's formula."""
+    """Fill values (m, N) and staying (m,) of `rows`: the module docstring's formula."""
     for k in range(rows.size):
         i = rows[k]
         s = segment[i]
         weight = -price_sens[i] * spend[i]
-        for j in range(3):
+        for j in range(values.shape[1]):
             count = on_carrier[i, j]
             quality = network[weak[i], j]  # looked up, not branched on: areas are mixed
             values[k, j] = (weight * price[j, s] + segment_value[j, s]
@@ -58,7 +58,7 @@ def _carrier_values(carrier, segment, weak, spend, price_sens, net_sens, svc_sen
 def carrier_values(subs: Subscribers, market: MarketState, signals: SocialSignals,
                    beh: Behaviour, social: Social,
                    rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each of `rows`' value of each carrier before switching costs, V (m, 3) in
+    """Each of `rows`' value of each carrier before switching costs, V (m, N) in
     yuan/month, and the part of the current carrier's value that comes only from
     staying (m,): own satisfaction, a running personal discount, star rewards and
     bundle value, which a newcomer in the same row would not have.
@@ -66,7 +66,7 @@ def carrier_values(subs: Subscribers, market: MarketState, signals: SocialSignal
     Only the rows that need it are valued (reviewers, newcomers, the report sample):
     a month's cost then follows the number of decisions, not the population."""
     rows = np.asarray(rows, dtype=np.int64)
-    values = np.empty((rows.size, 3), dtype=np.float32)
+    values = np.empty((rows.size, len(market.price)), dtype=np.float32)
     staying = np.empty(rows.size, dtype=np.float32)
     price = market.list_prices
     _carrier_values(subs.carrier.view(np.uint8), subs.segment.view(np.uint8),
@@ -86,22 +86,22 @@ def carrier_values(subs: Subscribers, market: MarketState, signals: SocialSignal
 def choice_utilities(rng: np.random.Generator, rows: np.ndarray, values: np.ndarray,
                      current: np.ndarray, move_cost: np.ndarray, incentive: np.ndarray,
                      stay_incentive: np.ndarray | None, beh: Behaviour) -> np.ndarray:
-    """Utilities (m, 3) with taste noise for the reviewing rows; the choice is their argmax.
+    """Utilities (m, N) with taste noise for the reviewing rows; the choice is their argmax.
 
     The taste shocks are keyed to (row, carrier), so a subscriber draws the
     same shocks under any strategy that shares the seed (common random numbers).
-    rows: (m,) the reviewing rows; values: (m, 3) their V; current: (m,) carrier;
+    rows: (m,) the reviewing rows; values: (m, N) their V; current: (m,) carrier;
     move_cost: (m,) yuan one-off;
-    incentive: (3,) or (m, 3) one-off yuan gained by moving to each carrier;
+    incentive: (N,) or (m, N) one-off yuan gained by moving to each carrier;
     stay_incentive: (m,) one-off yuan gained by staying, or None.
     """
-    m = current.size
+    m, k = values.shape
     horizon = np.float32(beh.planning_horizon_months)
-    u = values + (np.broadcast_to(incentive, (m, 3)) / horizon)
+    u = values + (np.broadcast_to(incentive, (m, k)) / horizon)
     u -= (move_cost / horizon)[:, None]
     at = np.arange(m)
     u[at, current] = values[at, current]  # staying is free and earns no bonus
     if stay_incentive is not None:
         u[at, current] += stay_incentive / horizon
-    u += gumbel(rng, rows, 3, beh.choice_noise)
+    u += gumbel(rng, rows, k, beh.choice_noise)
     return u

@@ -24,7 +24,7 @@ from sim import rowsets
 from sim.behaviour.market import MarketState
 from sim.draws import chance, events_by, thin
 from sim.population import SegmentTables, Subscribers
-from sim.scenario.schema import Behaviour
+from sim.scenario.blocks import Behaviour
 
 ARREARS_SETTLE_RATE = 0.5  # probability/month an account in arrears is settled (assumption)
 
@@ -41,8 +41,8 @@ class Experiences:
     suspensions: np.ndarray
 
 
-def _per_carrier(subs: Subscribers, rows: np.ndarray) -> np.ndarray:
-    return np.bincount(subs.carrier[rows], minlength=3)
+def _per_carrier(subs: Subscribers, rows: np.ndarray, n_carriers: int) -> np.ndarray:
+    return np.bincount(subs.carrier[rows], minlength=n_carriers)
 
 
 def live_experiences(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables,
@@ -81,11 +81,12 @@ def live_experiences(rng: np.random.Generator, subs: Subscribers, tables: Segmen
         np.clip(sat, 0.0, 1.0, out=sat)
     else:  # only the rows hit above can have left 0..1
         sat[bad] = np.clip(sat[bad], 0.0, 1.0)
+    k = len(market.price)
     return Experiences(
         bad=bad,
-        network_problems=_per_carrier(subs, network),
-        billing_surprises=_per_carrier(subs, billing),
-        complaints=_per_carrier(subs, complaints),
-        resolved_well=_per_carrier(subs, complaints[well]),
-        suspensions=_per_carrier(subs, suspended),
+        network_problems=_per_carrier(subs, network, k),
+        billing_surprises=_per_carrier(subs, billing, k),
+        complaints=_per_carrier(subs, complaints, k),
+        resolved_well=_per_carrier(subs, complaints[well], k),
+        suspensions=_per_carrier(subs, suspended, k),
     )

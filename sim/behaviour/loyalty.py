@@ -28,7 +28,9 @@ QUADRANT_OF = np.array([[[LOYALIST, HOSTAGE], [LOYALIST, MERCENARY]],
 @njit
 def _quadrant(values, i, carrier, satisfied, left):
     """Quadrant code of row i. Ties count as preferring the current carrier."""
-    best = max(values[i, 0], max(values[i, 1], values[i, 2]))
+    best = values[i, 0]
+    for j in range(1, values.shape[1]):
+        best = max(best, values[i, j])
     return QUADRANT_OF[np.uint8(left), np.uint8(satisfied), np.uint8(best > values[i, carrier])]
 
 
@@ -46,15 +48,15 @@ def _count(values, carrier, satisfied, left, out):
 
 def classify(values: np.ndarray, carrier: np.ndarray, satisfied: np.ndarray,
              left: np.ndarray) -> np.ndarray:
-    """Quadrant code per subscriber. values: (n, 3) V; left: moved away this month."""
+    """Quadrant code per subscriber. values: (n, N) V; left: moved away this month."""
     out = np.empty(carrier.size, dtype=np.int8)
     _classify(values, carrier, satisfied, left, out)
     return out
 
 
 def quadrant_counts(values: np.ndarray, carrier: np.ndarray, satisfied: np.ndarray,
-                    left: np.ndarray) -> np.ndarray:
-    """(3, 4) count of each quadrant by carrier, in one pass without a code column."""
-    out = np.zeros((3, 4), dtype=np.int64)
+                    left: np.ndarray, n_carriers: int) -> np.ndarray:
+    """(N, 4) count of each quadrant by carrier, in one pass without a code column."""
+    out = np.zeros((n_carriers, 4), dtype=np.int64)
     _count(values, carrier, satisfied, left, out)
     return out

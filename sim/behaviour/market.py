@@ -7,21 +7,68 @@ so the mechanisms never loop over carriers' actions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.levers.base import Offer
-from sim.scenario.schema import Scenario
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
+
+
+@dataclass
+class Offer:
+    """A carrier's effective attributes in one month, after its active actions."""
+
+    price_factor: float = 1.0
+    segment_price_factor: dict[str, float] = field(default_factory=dict)
+    segment_value: dict[str, float] = field(default_factory=dict)  # yuan/month
+    network_quality: float = 0.0
+    weak_coverage_gain: float = 0.0  # quality added only in weak-coverage areas
+    service_quality: float = 0.0
+    complaint_recovery_extra: float = 0.0  # satisfaction
+    transparency: float = 0.0
+    port_in_bonus: float = 0.0
+    handset_subsidy: float = 0.0          # yuan to a new customer signing a contract
+    subsidy_take_up: float = 0.0          # share of new customers who take it
+    subsidy_contract_months: int = 0
+    new_customer_only_offer: bool = False
+    parity: bool = False                  # existing customers get new customers' offers
+    star_programme: bool = False
+    star_benefit_extra: float = 0.0       # yuan per star lost on leaving
+    star_value: float = 0.0               # yuan/month per star, enjoyed while staying
+    bundle_take_up: float = 0.0           # probability/month a non-holder takes a bundle
+    bundle_value_extra: float = 0.0       # yuan lost on leaving, on top of the carrier's
+    bundle_monthly_value: float = 0.0     # yuan/month a holder enjoys
+    bundle_fee: float = 0.0               # yuan/month revenue per holder
+
+    @property
+    def neglect(self) -> bool:
+        """Seed 002: new-customer-only offers, with existing customers left out."""
+        return self.new_customer_only_offer and not self.parity
+
+    def clip(self) -> None:
+        """Keep qualities and shares in their documented ranges."""
+        def unit(x: float) -> float:
+            return min(max(x, 0.0), 1.0)
+        self.network_quality = unit(self.network_quality)
+        self.service_quality = unit(self.service_quality)
+        self.transparency = unit(self.transparency)
+        self.subsidy_take_up = unit(self.subsidy_take_up)
+        self.bundle_take_up = unit(self.bundle_take_up)
+        self.price_factor = max(self.price_factor, 0.01)
+        for seg, f in self.segment_price_factor.items():
+            self.segment_price_factor[seg] = max(f, 0.01)
 
 
 @dataclass
 class MarketState:
-    """Per-carrier arrays (length 3, or 3 x segments) of what subscribers face this month."""
+    """Per-carrier arrays (length N, or N x segments) of what subscribers face this month."""
 
     price: np.ndarray            # yuan/month (ARPU after price actions)
-    segment_price_factor: np.ndarray  # (3, S) multiplier from segment plans
-    segment_value: np.ndarray    # (3, S) yuan/month extra value of segment plans
+    segment_price_factor: np.ndarray  # (N, S) multiplier from segment plans
+    segment_value: np.ndarray    # (N, S) yuan/month extra value of segment plans
     network_quality: np.ndarray  # 0..1, outside weak-coverage areas
     network_quality_weak: np.ndarray  # 0..1, in weak-coverage areas
     service_quality: np.ndarray  # 0..1: chance a complaint is resolved well
@@ -45,10 +92,12 @@ class MarketState:
     bundle_take_up: np.ndarray   # probability/month a non-holder takes a bundle
     addon_share: np.ndarray      # fraction of ARPU at transparency 0
     suspension_on_arrears: np.ndarray  # probability
+    launched: np.ndarray         # bool: competing this month (others cannot be chosen)
 
     @classmethod
-    def from_offers(cls, scenario: Scenario, offers: list[Offer]) -> MarketState:
-        carriers = [c for _, c in scenario.carriers.items()]
+    def from_offers(cls, scenario: Scenario, offers: list[Offer],
+                    launched: np.ndarray) -> MarketState:
+        carriers = list(scenario.carriers.values())
         segments = list(scenario.population.segments)
         arr = lambda values, dtype=np.float32: np.array(values, dtype=dtype)  # noqa: E731
         per = lambda attr, dtype=np.float32: arr([getattr(o, attr) for o in offers], dtype)  # noqa: E731
@@ -88,7 +137,15 @@ class MarketState:
             bundle_take_up=per("bundle_take_up"),
             addon_share=arr([c.addon_revenue_share for c in carriers]),
             suspension_on_arrears=arr([c.suspension_on_arrears for c in carriers]),
+            launched=np.asarray(launched, dtype=bool),
         )
+
+    @property
+    def mean_price(self) -> float:
+        """The mean price of the carriers competing this month (yuan/month)."""
+        if self.launched.all():
+            return float(self.price.mean())
+        return float(self.price[self.launched].mean())
 
     @property
     def has_segment_plans(self) -> bool:
@@ -96,13 +153,13 @@ class MarketState:
 
     @property
     def network_by_area(self) -> np.ndarray:
-        """(2, 3) network quality by area (0: elsewhere, 1: weak coverage) and carrier, for
+        """(2, N) network quality by area (0: elsewhere, 1: weak coverage) and carrier, for
         compiled loops to look up by a subscriber's area rather than branch on it."""
         return np.stack([self.network_quality, self.network_quality_weak])
 
     @property
     def list_prices(self) -> np.ndarray:
-        """(3, S) monthly price of each carrier for each segment (ARPU x segment-plan factor)."""
+        """(N, S) monthly price of each carrier for each segment (ARPU x segment-plan factor)."""
         return self.price[:, None] * self.segment_price_factor
 
     def list_price(self, carrier: np.ndarray, segment: np.ndarray) -> np.ndarray:

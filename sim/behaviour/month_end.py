@@ -51,7 +51,7 @@ def _close_month(carrier, segment, brand_tier, spend, suspensions, discount, has
 
 @dataclass
 class Census:
-    """Per-carrier totals (3,) over subscriber rows (multiply by the model's scale)."""
+    """Per-carrier totals (N,) over subscriber rows (multiply by the model's scale)."""
 
     subscribers: np.ndarray
     paid: np.ndarray            # yuan/month of bills after personal discounts
@@ -67,7 +67,7 @@ class Census:
 
 def close_month(subs: Subscribers, market: MarketState) -> Census:
     """Advance every subscriber's clocks, re-rate stars and take the carriers' totals."""
-    totals = np.zeros((6, 3), dtype=np.float64)
+    totals = np.zeros((6, len(market.price)), dtype=np.float64)
     # codes are never negative: unsigned views spare the compiled loop its index checks
     u8 = lambda column: column.view(np.uint8)  # noqa: E731
     _close_month(u8(subs.carrier), u8(subs.segment), u8(subs.brand_tier), subs.spend_factor,

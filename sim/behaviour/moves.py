@@ -12,7 +12,7 @@ reset on every move; a carrier's handset subsidy puts some new customers on cont
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,25 +20,27 @@ from sim.behaviour.market import MarketState
 from sim.behaviour.satisfaction import satisfaction_target
 from sim.draws import chance, events, gumbel
 from sim.population import SegmentTables, Subscribers
-from sim.scenario.schema import Behaviour
+from sim.scenario.blocks import Behaviour
 
 
 @dataclass
 class Moves:
     """This month's flows in subscriber rows (from x to matrices, per-carrier vectors)."""
 
-    ports: np.ndarray       # (3, 3) ports from row carrier to column carrier
-    switches: np.ndarray    # (3, 3) new-number switches
+    ports: np.ndarray       # (N, N) ports from row carrier to column carrier
+    switches: np.ndarray    # (N, N) new-number switches
     left: np.ndarray        # (n,) bool: moved away from the start-of-month carrier
-    leaves: np.ndarray      # (3,) left the market
-    joins: np.ndarray       # (3,) joined the market
-    subsidised: np.ndarray  # (3,) new customers who signed a handset-subsidy contract
-    port_in_by_segment: np.ndarray   # (3, segments) ports into each carrier, by segment
-    port_out_by_segment: np.ndarray  # (3, segments) ports out of each carrier, by segment
+    leaves: np.ndarray      # (N,) left the market
+    joins: np.ndarray       # (N,) joined the market
+    subsidised: np.ndarray  # (N,) new customers who signed a handset-subsidy contract
+    port_in_by_segment: np.ndarray   # (N, segments) ports into each carrier, by segment
+    port_out_by_segment: np.ndarray  # (N, segments) ports out of each carrier, by segment
+    replaced: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # rows a
+    # newcomer took this month (its subscriber left the market)
 
 
-def _flow_matrix(old: np.ndarray, new: np.ndarray) -> np.ndarray:
-    return np.bincount(old.astype(np.int64) * 3 + new, minlength=9).reshape(3, 3)
+def _flow_matrix(old: np.ndarray, new: np.ndarray, k: int) -> np.ndarray:
+    return np.bincount(old.astype(np.int64) * k + new, minlength=k * k).reshape(k, k)
 
 
 def start_with_carrier(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables,
@@ -64,7 +66,7 @@ def start_with_carrier(rng: np.random.Generator, subs: Subscribers, tables: Segm
     subs.discount_left[rows] = 0
     target = satisfaction_target(subs, market, beh, rows)
     subs.satisfaction[rows] = np.minimum(target + np.float32(beh.honeymoon), 1.0)
-    return np.bincount(carrier[subsidised], minlength=3)
+    return np.bincount(carrier[subsidised], minlength=len(market.price))
 
 
 def apply_moves(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables,
@@ -76,14 +78,14 @@ def apply_moves(rng: np.random.Generator, subs: Subscribers, tables: SegmentTabl
     movers, old, new, port = rows[mask], old[mask], chosen[mask], is_port[mask]
     left = np.zeros(len(subs), dtype=bool)
     left[movers] = True
-    n_seg = len(tables.names)
+    n_seg, k = len(tables.names), len(market.price)
     seg = subs.segment[movers[port]].astype(np.int64)
     by_segment = lambda carrier: np.bincount(  # noqa: E731
-        carrier.astype(np.int64) * n_seg + seg, minlength=3 * n_seg).reshape(3, n_seg)
-    flows = Moves(ports=_flow_matrix(old[port], new[port]),
-                  switches=_flow_matrix(old[~port], new[~port]),
-                  left=left, leaves=np.zeros(3, np.int64), joins=np.zeros(3, np.int64),
-                  subsidised=np.zeros(3, np.int64),
+        carrier.astype(np.int64) * n_seg + seg, minlength=k * n_seg).reshape(k, n_seg)
+    flows = Moves(ports=_flow_matrix(old[port], new[port], k),
+                  switches=_flow_matrix(old[~port], new[~port], k),
+                  left=left, leaves=np.zeros(k, np.int64), joins=np.zeros(k, np.int64),
+                  subsidised=np.zeros(k, np.int64),
                   port_in_by_segment=by_segment(new[port]),
                   port_out_by_segment=by_segment(old[port]))
     flows.subsidised += start_with_carrier(rng, subs, tables, market, beh, movers, new)
@@ -103,10 +105,12 @@ def replace_leavers(rng: np.random.Generator, subs: Subscribers, tables: Segment
     rows = rows[~flows.left[rows]]  # a subscriber who just moved stays this month
     if rows.size == 0:
         return
-    flows.leaves += np.bincount(subs.carrier[rows], minlength=3)
+    k = len(market.price)
+    flows.replaced = rows
+    flows.leaves += np.bincount(subs.carrier[rows], minlength=k)
     v, staying = values_of(rows)
     own = subs.carrier[rows]
     v[np.arange(rows.size), own] -= staying
-    chosen = (v + gumbel(rng, rows, 3, beh.choice_noise)).argmax(axis=1).astype(np.int8)
-    flows.joins += np.bincount(chosen, minlength=3)
+    chosen = (v + gumbel(rng, rows, k, beh.choice_noise)).argmax(axis=1).astype(np.int8)
+    flows.joins += np.bincount(chosen, minlength=k)
     flows.subsidised += start_with_carrier(rng, subs, tables, market, beh, rows, chosen)

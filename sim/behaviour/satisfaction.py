@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.behaviour.market import MarketState
+from typing import TYPE_CHECKING
+
 from sim.jit import njit
-from sim.population import Subscribers
-from sim.scenario.schema import Behaviour
+
+if TYPE_CHECKING:
+    from sim.behaviour.market import MarketState
+    from sim.population import Subscribers
+    from sim.scenario.blocks import Behaviour
 
 
 @njit
@@ -67,7 +71,7 @@ def satisfaction_target(subs: Subscribers, market: MarketState, beh: Behaviour,
              subs.segment, subs.weak_coverage.view(np.uint8), subs.network_sensitivity,
              subs.service_sensitivity, subs.price_sensitivity, subs.discount,
              subs.discount_left, market.list_prices, market.network_by_area,
-             market.service_quality, float(market.price.mean()),
+             market.service_quality, market.mean_price,
              float(beh.value_sensitivity), out)
     return out
 
@@ -78,5 +82,5 @@ def update_satisfaction(subs: Subscribers, market: MarketState, beh: Behaviour) 
     _drift(u8(subs.carrier), u8(subs.segment), u8(subs.weak_coverage), subs.network_sensitivity,
            subs.service_sensitivity, subs.price_sensitivity, subs.discount, subs.discount_left,
            market.list_prices, market.network_by_area, market.service_quality,
-           float(market.price.mean()), float(beh.value_sensitivity),
+           market.mean_price, float(beh.value_sensitivity),
            float(beh.satisfaction_relax), subs.satisfaction)

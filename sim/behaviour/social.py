@@ -24,15 +24,15 @@ from sim.draws import draw_key, uniform_at
 from sim.jit import njit
 from sim.network import SocialGraph
 from sim.population import Subscribers
-from sim.scenario.schema import Awareness
+from sim.scenario.blocks import Awareness
 
 
 @dataclass
 class SocialSignals:
     """Per-subscriber counts over their contacts this month (views, not copies)."""
 
-    on_carrier: np.ndarray       # (n, 3) contacts on each carrier (int8, or int16 if needed)
-    satisfied: np.ndarray        # (n, 3) satisfied contacts on each carrier
+    on_carrier: np.ndarray       # (n, N) contacts on each carrier (int8, or int16 if needed)
+    satisfied: np.ndarray        # (n, N) satisfied contacts on each carrier
     inv_degree: np.ndarray       # (n,) float32 1 / number of contacts
     aware_contacts: np.ndarray   # (n,) aware contacts
     moved_contacts: np.ndarray   # (n,) contacts who moved last month
@@ -88,15 +88,16 @@ def _refresh_counts(indptr, indices, carrier, satisfaction, threshold, aware, mo
 class SocialState:
     """Running counts over each subscriber's contacts, kept in step with the population."""
 
-    def __init__(self, graph: SocialGraph, subs: Subscribers, satisfied_threshold: float):
+    def __init__(self, graph: SocialGraph, subs: Subscribers, n_carriers: int,
+                 satisfied_threshold: float):
         n = len(subs)
         self.indptr, self.indices = graph.indptr, graph.indices
         self.threshold = np.float32(satisfied_threshold)
         self.inv_degree = (1.0 / np.maximum(np.diff(graph.indptr), 1)).astype(np.float32)
         # counts never exceed a subscriber's contacts: one byte each where that fits
         count = np.int8 if graph.degree().max(initial=0) <= np.iinfo(np.int8).max else np.int16
-        self.on_carrier = np.zeros((n, 3), dtype=count)
-        self.satisfied = np.zeros((n, 3), dtype=count)
+        self.on_carrier = np.zeros((n, n_carriers), dtype=count)
+        self.satisfied = np.zeros((n, n_carriers), dtype=count)
         self.aware = np.zeros(n, dtype=count)
         self.moved = np.zeros(n, dtype=count)
         self._state = np.full(n, -1, dtype=np.int8)  # carrier * 2 + satisfied, as counted

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from typing import TYPE_CHECKING
+
 from sim.jit import njit
+
+if TYPE_CHECKING:
+    from sim.population import Subscribers
 
 #: Brand points by brand tier: GoTone (全球通), M-Zone (动感地带), Easy Own (神州行).
 BRAND_POINTS = np.array([50, 30, 20], dtype=np.int16)
@@ -98,3 +103,9 @@ def star_levels(brand_tier: np.ndarray, tenure_months: np.ndarray,
     _star_levels(np.asarray(brand_tier), np.asarray(tenure_months),
                  np.asarray(avg_monthly_spend), np.asarray(suspensions), out)
     return out
+
+
+def rate_initial_stars(subs: Subscribers, price: np.ndarray) -> None:
+    """Star levels of the starting population, from tenure and the list bill (seed 003)."""
+    subs.stars[:] = star_levels(subs.brand_tier, subs.tenure,
+                                price[subs.carrier] * subs.spend_factor, subs.suspensions)

@@ -21,7 +21,7 @@ import numpy as np
 from sim.behaviour.market import MarketState
 from sim.jit import njit
 from sim.population import Subscribers
-from sim.scenario.schema import Policy
+from sim.scenario.blocks import Policy
 
 PARTS = ("number_loss", "contract", "bundle", "loyalty", "hassle")
 DAYS_PER_MONTH = 30.4375
@@ -48,9 +48,9 @@ class SwitchingCost:
         p = self.parts
         return p[0] + p[1] + p[2] + p[3] + p[4]
 
-    def mean_by_carrier(self, carrier: np.ndarray) -> np.ndarray:
-        """(5, 3) mean of each part over the rows on each carrier (0 where none)."""
-        sums, counts = _sum_by_carrier(carrier.view(np.uint8), self.parts)
+    def mean_by_carrier(self, carrier: np.ndarray, n_carriers: int) -> np.ndarray:
+        """(5, N) mean of each part over the rows on each carrier (0 where none)."""
+        sums, counts = _sum_by_carrier(carrier.view(np.uint8), self.parts, n_carriers)
         return sums / np.maximum(counts, 1)
 
 
@@ -88,9 +88,9 @@ def _fill(rows, carrier, contract_left, has_bundle, stars, attachment, tenure, i
 
 
 @njit
-def _sum_by_carrier(carrier, parts):
-    sums = np.zeros((parts.shape[0], 3))
-    counts = np.zeros(3)
+def _sum_by_carrier(carrier, parts, n_carriers):
+    sums = np.zeros((parts.shape[0], n_carriers))
+    counts = np.zeros(n_carriers)
     for k in range(carrier.size):
         c = carrier[k]
         counts[c] += 1.0

@@ -18,7 +18,7 @@ from sim.calibrate.targets import (
     read_targets,
 )
 from sim.scenario import load_scenario
-from sim.scenario.params import month_index
+from sim.params import month_index
 from sim.scenario.schema import Scenario
 
 
@@ -41,7 +41,10 @@ def build_problem(scenario_path: str | Path, targets_path: str | Path, fits: lis
             raise TargetsError([f"--only {', '.join(unknown)}: not a quantity; use one of "
                                 f"{', '.join(QUANTITIES)}"], str(targets_path))
         rows = [r for r in rows if not isinstance(r, tuple) and r.quantity in only]
-    target_set = applicable(rows, scenario)
+    try:
+        target_set = applicable(rows, scenario)
+    except TargetsError as exc:
+        raise TargetsError(exc.problems, str(targets_path)) from None
     if not target_set.targets:
         raise TargetsError(["no row applies to this scenario (see the reasons: " + "; ".join(
             f"line {s.line}: {s.reason}" for s in target_set.skipped[:3]) + ")"],

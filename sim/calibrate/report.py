@@ -33,8 +33,7 @@ from sim.calibrate.uncertainty import intervals, seed_noise, threshold  # noqa: 
 from sim.outputs import atomic_write, write_csv, write_json, write_text  # noqa: E402
 from sim.pages import embed_image, page  # noqa: E402
 from sim.scenario.loading import apply_overrides, get_path, read_yaml, set_path  # noqa: E402
-from sim.scenario.params import CARRIERS  # noqa: E402
-from sim.style import CARRIER_COLOURS, MARKET, carrier_label  # noqa: E402
+from sim.style import MARKET, carrier_colour, carrier_label  # noqa: E402
 
 #: Market-wide quantities drawn as a simulated series with its band.
 SERIES_QUANTITIES = ("cumulative_ports", "monthly_ports", "pilot_uptake")
@@ -168,9 +167,9 @@ def plot_fit(result: Calibrated, table: pd.DataFrame, path: Path) -> None:
             0.01, "% of pilot-region subscribers")
         if quantity == "monthly_ports":
             unit = "millions of ports per month"
-        ax.fill_between(x, band[0.05] / scale, band[0.95] / scale, color=CARRIER_COLOURS[MARKET],
+        ax.fill_between(x, band[0.05] / scale, band[0.95] / scale, color=carrier_colour(MARKET),
                         alpha=0.15, label="simulated, 5-95% of replicates")
-        ax.plot(x, band[0.5] / scale, color=CARRIER_COLOURS[MARKET], lw=1.5,
+        ax.plot(x, band[0.5] / scale, color=carrier_colour(MARKET), lw=1.5,
                 label="simulated, median")
         rows = table[(table["quantity"] == quantity)]
         for role, face in (("fitted", "#E69F00"), ("held out", "white")):
@@ -188,7 +187,7 @@ def plot_fit(result: Calibrated, table: pd.DataFrame, path: Path) -> None:
     order = table.reset_index(drop=True)
     y = np.arange(len(order))[::-1]
     for i, row in order.iterrows():
-        colour = CARRIER_COLOURS[MARKET if row["carrier"] == ALL else row["carrier"]]
+        colour = carrier_colour(MARKET if row["carrier"] == ALL else row["carrier"])
         lo, hi = row["simulated_p05"] / row["observed"], row["simulated_p95"] / row["observed"]
         ax.plot([max(lo, 1e-3), max(hi, 1e-3)], [y[i]] * 2, color=colour, lw=3, alpha=0.35)
         ax.scatter(max(row["simulated"] / row["observed"], 1e-3), y[i], color=colour, s=40,
@@ -202,8 +201,9 @@ def plot_fit(result: Calibrated, table: pd.DataFrame, path: Path) -> None:
     ax.set_xlabel("simulated / observed (log scale; 1 = exact; bar: 5-95% of replicates; "
                   "open circle: held out)")
     ax.set_title("Every target: simulated mean relative to the observed figure", fontsize=10)
-    handles = [plt.Line2D([], [], marker="o", ls="", color=CARRIER_COLOURS[k],
-                          label=carrier_label(k)) for k in (*CARRIERS, MARKET)]
+    keys = [k for k in dict.fromkeys(order["carrier"]) if k != ALL]
+    handles = [plt.Line2D([], [], marker="o", ls="", color=carrier_colour(k),
+                          label=carrier_label(k)) for k in (*keys, MARKET)]
     ax.legend(handles=handles, fontsize=8, loc="lower right")
     ax.grid(alpha=0.3, axis="x")
     fig.suptitle("Calibration: observed figures against the fitted model", fontsize=12)

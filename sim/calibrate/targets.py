@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.scenario.params import CARRIERS, month_label
+from sim.params import CARRIER_KEY, month_label
 from sim.scenario.schema import Scenario
 
 ALL = "all"
@@ -65,7 +65,6 @@ QUANTITIES: dict[str, Quantity] = {
 }
 #: Dated events: inputs of the scenario, checked against it, never fitted.
 EVENTS = ("mnp_nationwide_start", "pilot_start")
-CARRIER_KEYS = (*CARRIERS, ALL)
 
 
 class TargetsError(ValueError):
@@ -144,12 +143,12 @@ def read_targets(path: str | Path) -> list[Target | tuple[int, dict]]:
         if quantity not in QUANTITIES:
             problems.append(f"{where}: quantity {quantity!r} is unknown; use one of {known}")
             continue
-        if carrier not in CARRIER_KEYS:
-            problems.append(f"{where}: carrier {carrier!r} is unknown; use one of "
-                            f"{', '.join(CARRIER_KEYS)}")
+        if carrier != ALL and not CARRIER_KEY.match(carrier):
+            problems.append(f"{where}: carrier {carrier!r} is not a carrier key; use a "
+                            f"scenario's carrier key (e.g. mobile) or {ALL}")
             continue
         if QUANTITIES[quantity].kind == "share" and carrier == ALL:
-            problems.append(f"{where}: {quantity} needs a carrier (mobile, unicom or telecom), "
+            problems.append(f"{where}: {quantity} needs a carrier (e.g. mobile), "
                             "not all")
             continue
         date = row["date"].strip()
@@ -217,8 +216,14 @@ def applicable(rows: list[Target | tuple[int, dict]], scenario: Scenario) -> Tar
     """The targets a run of `scenario` can produce; the others with the reason."""
     start = scenario.start
     end = month_label(start, scenario.months - 1)
-    national = scenario.policy.mnp_start
+    national = scenario.policy.first_opening
     targets, skipped, events = [], [], []
+    unknown = [f"line {r.line}: carrier {r.carrier!r} is not in this scenario; use one of "
+               f"{', '.join(scenario.carriers)} or {ALL}" for r in rows
+               if not isinstance(r, tuple) and r.carrier != ALL and r.carrier not in
+               scenario.carriers]
+    if unknown:
+        raise TargetsError(unknown, "the targets file")
     for row in rows:
         if isinstance(row, tuple):
             events.append(_check_event(*row, scenario))
@@ -246,7 +251,7 @@ def applicable(rows: list[Target | tuple[int, dict]], scenario: Scenario) -> Tar
 def _check_event(line: int, row: dict, scenario: Scenario) -> str:
     month, _ = month_and_fraction(row["date"])
     if row["quantity"] == "mnp_nationwide_start":
-        have = scenario.policy.mnp_start
+        have = scenario.policy.first_opening
         same = "matches" if have == month else "differs from"
         return f"line {line}: nationwide MNP opened {row['date']}; the scenario's " \
                f"policy.mnp_start ({have}) {same} it"

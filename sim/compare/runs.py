@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.scenario.params import CARRIERS
 from sim.scenario.schema import Scenario
 
 #: Per-carrier monthly figures kept from each run (real subscribers, yuan).
@@ -83,8 +82,9 @@ def compare(scenarios: dict[str, Scenario], carrier: str, replicates: int, base_
 
     on_run(done, total) is called after each run (for a progress bar).
     """
-    if carrier not in CARRIERS:
-        raise ValueError(f"unknown carrier {carrier!r}; carriers are {', '.join(CARRIERS)}")
+    keys = next(iter(scenarios.values())).carrier_keys
+    if carrier not in keys:
+        raise ValueError(f"unknown carrier {carrier!r}; carriers are {', '.join(keys)}")
     names = list(scenarios)
     seeds = replicate_seeds(base_seed, replicates, names, common_random_numbers)
     tasks = [(name, r, scenarios[name], seeds[name][r]) for name in names

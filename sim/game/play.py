@@ -20,8 +20,7 @@ from sim import __version__
 from sim.game.profiles import SCENARIO_STRATEGY, Game, GameError, Profile, choose_profiles
 from sim.outputs import write_json
 from sim.scenario import ScenarioError, load_scenario
-from sim.scenario.params import CARRIERS
-from sim.scenario.schema import Scenario, Strategies
+from sim.scenario.schema import Scenario
 from sim.sweep.design import replicate_seed
 from sim.sweep.execution import (
     SweepPaths,
@@ -54,17 +53,17 @@ class Played:
 def strategy_actions(path: Path, game: Game, overrides: list[str]) -> tuple[Scenario, dict]:
     """The base scenario and each carrier's actions under each of its strategies."""
     base = load_scenario(path, overrides)
-    actions: dict[str, dict[str, list]] = {c: {} for c in CARRIERS}
+    actions: dict[str, dict[str, list]] = {c: {} for c in game.carriers}
     for carrier, names in game.strategies.items():
         for name in names:
             if name == SCENARIO_STRATEGY:
-                actions[carrier][name] = base.strategies.for_carrier(carrier)
+                actions[carrier][name] = base.actions_of(carrier)
                 continue
             try:
                 spec = load_scenario(path, overrides, strategies={carrier: name})
             except ScenarioError as exc:
                 raise GameError(f"--strategies {carrier}={name}: {exc.render()}") from None
-            actions[carrier][name] = spec.strategies.for_carrier(carrier)
+            actions[carrier][name] = spec.actions_of(carrier)
     return base, actions
 
 
@@ -77,14 +76,15 @@ def play_batch(base: Scenario, actions: dict, runs: list[dict]) -> pd.DataFrame:
         row = dict(planned)
         t0 = time.perf_counter()
         try:
-            strategies = Strategies(**{c: actions[c][planned[c]] for c in CARRIERS})
+            strategies = {c: actions[c][planned[c]] for c in base.carrier_keys}
             scenario = base.model_copy(update={"strategies": strategies})
             ts = run(scenario, seed=int(planned["seed"])).timeseries
             sums = ts.groupby("carrier")[list(OUTCOMES)].sum()
-            row.update({f"{c}_{o}": float(sums.loc[c, o]) for c in CARRIERS for o in OUTCOMES})
+            row.update({f"{c}_{o}": float(sums.loc[c, o]) for c in base.carrier_keys
+                        for o in OUTCOMES})
             row.update(status="ok", error="")
         except Exception as exc:  # recorded, not raised: one bad run must not stop a game
-            row.update({f"{c}_{o}": float("nan") for c in CARRIERS for o in OUTCOMES})
+            row.update({f"{c}_{o}": float("nan") for c in base.carrier_keys for o in OUTCOMES})
             row.update(status="error", error=f"{type(exc).__name__}: {exc}"[:500])
         row["wall_seconds"] = time.perf_counter() - t0
         rows.append(row)
@@ -98,7 +98,7 @@ def plan(game: Game, profiles: list[Profile], replicates: int, seed: int) -> pd.
         names = game.names(profile)
         for r in range(replicates):
             rows.append({"run_id": len(rows), "profile_id": pid,
-                         **dict(zip(CARRIERS, names, strict=True)),
+                         **dict(zip(game.carriers, names, strict=True)),
                          "replicate": r, "seed": replicate_seed(seed, r)})
     return pd.DataFrame(rows)
 

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.scenario.params import CARRIERS
 
 #: The strategy of a carrier given no --strategies: the scenario's own actions.
 SCENARIO_STRATEGY = "scenario"
 
-Profile = tuple[int, int, int]
+Profile = tuple[int, ...]
 
 
 class GameError(ValueError):
@@ -32,8 +31,13 @@ class Game:
     strategies: dict[str, tuple[str, ...]]
 
     @property
+    def carriers(self) -> tuple[str, ...]:
+        """The players: every carrier of the market, in the scenario's order."""
+        return tuple(self.strategies)
+
+    @property
     def shape(self) -> tuple[int, ...]:
-        return tuple(len(self.strategies[c]) for c in CARRIERS)
+        return tuple(len(self.strategies[c]) for c in self.carriers)
 
     @property
     def size(self) -> int:
@@ -41,14 +45,14 @@ class Game:
 
     @property
     def status_quo(self) -> Profile:
-        return (0, 0, 0)
+        return (0,) * len(self.carriers)
 
     def profiles(self) -> list[Profile]:
         """Every profile, in a fixed order (mobile slowest)."""
         return list(itertools.product(*(range(n) for n in self.shape)))
 
     def names(self, profile: Profile) -> tuple[str, ...]:
-        return tuple(self.strategies[c][i] for c, i in zip(CARRIERS, profile))
+        return tuple(self.strategies[c][i] for c, i in zip(self.carriers, profile))
 
     def label(self, profile: Profile) -> str:
         return "(" + ", ".join(self.names(profile)) + ")"
@@ -64,9 +68,9 @@ class Game:
         return out
 
 
-def parse_strategies(options: list[str]) -> Game:
-    """Game from `--strategies mobile=a,b,c` options (a carrier left out keeps its
-    scenario strategy)."""
+def parse_strategies(options: list[str], carriers: tuple[str, ...]) -> Game:
+    """Game from `--strategies mobile=a,b,c` options over the market's `carriers` (a
+    carrier left out keeps its scenario strategy)."""
     found: dict[str, tuple[str, ...]] = {}
     for text in options:
         carrier, sep, names = text.partition("=")
@@ -74,9 +78,9 @@ def parse_strategies(options: list[str]) -> Game:
         if not sep or not names.strip():
             raise GameError(f"--strategies {text!r}: write CARRIER=STRATEGY,STRATEGY,..., e.g. "
                             "mobile=status_quo,price_cut")
-        if carrier not in CARRIERS:
+        if carrier not in carriers:
             raise GameError(f"--strategies {text!r}: unknown carrier {carrier!r}; carriers are "
-                            f"{', '.join(CARRIERS)}")
+                            f"{', '.join(carriers)}")
         if carrier in found:
             raise GameError(f"--strategies: {carrier} is given twice; list all its strategies "
                             "in one option")
@@ -87,7 +91,7 @@ def parse_strategies(options: list[str]) -> Game:
                         "--strategies mobile=status_quo,price_cut")
     if all(len(v) < 2 for v in found.values()):
         raise GameError("--strategies: at least one carrier needs two or more strategies")
-    return Game({c: found.get(c, (SCENARIO_STRATEGY,)) for c in CARRIERS})
+    return Game({c: found.get(c, (SCENARIO_STRATEGY,)) for c in carriers})
 
 
 def choose_profiles(game: Game, max_profiles: int, seed: int) -> tuple[list[Profile], str]:
@@ -101,7 +105,7 @@ def choose_profiles(game: Game, max_profiles: int, seed: int) -> tuple[list[Prof
     if len(every) <= max_profiles:
         return every, f"all {len(every)} profiles"
     start = game.status_quo
-    core = [start] + [d for c in range(len(CARRIERS)) for d in game.deviations(start, c)]
+    core = [start] + [d for c in range(len(game.carriers)) for d in game.deviations(start, c)]
     core = list(dict.fromkeys(core))
     rest = [p for p in every if p not in set(core)]
     take = max(0, max_profiles - len(core))

@@ -23,8 +23,7 @@ from sim.game.solve import (  # noqa: E402
 )
 from sim.outputs import atomic_write, write_csv, write_json, write_text  # noqa: E402
 from sim.pages import embed_image, page  # noqa: E402
-from sim.scenario.params import CARRIERS  # noqa: E402
-from sim.style import CARRIER_COLOURS, carrier_label  # noqa: E402
+from sim.style import carrier_colour, carrier_label  # noqa: E402
 
 
 def payoff_frame(table: PayoffTable) -> pd.DataFrame:
@@ -32,9 +31,9 @@ def payoff_frame(table: PayoffTable) -> pd.DataFrame:
     rows = []
     for profile in sorted(table.values):
         names = table.game.names(profile)
-        for c, carrier in enumerate(CARRIERS):
+        for c, carrier in enumerate(table.game.carriers):
             mean, low, high = table.interval(profile, c)
-            rows.append({**dict(zip(CARRIERS, names, strict=True)), "carrier": carrier,
+            rows.append({**dict(zip(table.game.carriers, names, strict=True)), "carrier": carrier,
                          "payoff": mean, "ci_low": low, "ci_high": high})
     return pd.DataFrame(rows)
 
@@ -49,36 +48,39 @@ def plot_heatmaps(table: PayoffTable, path: Path) -> None:
     """For each carrier with a choice: its payoff over (own strategy x one rival's
     strategy), one panel per strategy of the other rival."""
     game = table.game
-    players = [c for c in range(3) if game.shape[c] > 1]
-    fig, axes = plt.subplots(len(players), max(game.shape[_others(c)[1]] for c in players),
+    keys, n = game.carriers, len(game.carriers)
+    players = [c for c in range(n) if game.shape[c] > 1]
+    panels = [1 if _others(c, n)[1] is None else game.shape[_others(c, n)[1]] for c in players]
+    fig, axes = plt.subplots(len(players), max(panels),
                              figsize=(5.0 * max(game.shape), 3.4 * len(players)), squeeze=False)
     for ax in axes.flat:
         ax.set_visible(False)
     for row, c in enumerate(players):
-        j, k = _others(c)
-        for col in range(game.shape[k]):
+        j, k = _others(c, n)
+        for col in range(1 if k is None else game.shape[k]):
             ax = axes[row, col]
             ax.set_visible(True)
             grid = np.full((game.shape[c], game.shape[j]), np.nan)
             for s, t in itertools.product(range(game.shape[c]), range(game.shape[j])):
-                profile = _profile(c, s, j, t, k, col)
+                profile = _profile(n, c, s, j, t, k, col)
                 if table.has(profile):
                     grid[s, t] = table.mean(profile, c)
             image = ax.imshow(grid, cmap="viridis", aspect="auto")
             for s, t in itertools.product(range(grid.shape[0]), range(grid.shape[1])):
                 if grid[s, t] == grid[s, t]:
-                    best = best_responses(table, c, _profile(c, s, j, t, k, col))
+                    best = best_responses(table, c, _profile(n, c, s, j, t, k, col))
                     mark = " *" if best is not None and s in best else ""
                     ax.text(t, s, f"{_fmt(grid[s, t])}{mark}", ha="center", va="center",
                             color="white", fontsize=8)
-            ax.set_xticks(range(game.shape[j]), game.strategies[CARRIERS[j]], rotation=20,
+            ax.set_xticks(range(game.shape[j]), game.strategies[keys[j]], rotation=20,
                           fontsize=7)
-            ax.set_yticks(range(game.shape[c]), game.strategies[CARRIERS[c]], fontsize=7)
-            ax.set_xlabel(f"{carrier_label(CARRIERS[j])} plays", fontsize=8)
-            ax.set_ylabel(f"{carrier_label(CARRIERS[c])} plays", fontsize=8)
-            ax.set_title(f"{carrier_label(CARRIERS[c])}'s payoff; "
-                         f"{carrier_label(CARRIERS[k])}: {game.strategies[CARRIERS[k]][col]}",
-                         fontsize=8)
+            ax.set_yticks(range(game.shape[c]), game.strategies[keys[c]], fontsize=7)
+            ax.set_xlabel(f"{carrier_label(keys[j])} plays", fontsize=8)
+            ax.set_ylabel(f"{carrier_label(keys[c])} plays", fontsize=8)
+            fixed = "" if k is None else (f"; {carrier_label(keys[k])}: "
+                                          f"{game.strategies[keys[k]][col]}")
+            rest = " (other carriers at their status quo)" if n > 3 else ""
+            ax.set_title(f"{carrier_label(keys[c])}'s payoff{fixed}{rest}", fontsize=8)
             fig.colorbar(image, ax=ax, label=table.payoff.unit)
     fig.suptitle(f"Payoff ({table.payoff.name}, {table.payoff.unit}) by strategy pair; "
                  "* marks the best response")
@@ -96,14 +98,19 @@ def _fmt(value: float) -> str:
     return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
-def _others(c: int) -> tuple[int, int]:
-    return tuple(i for i in range(3) if i != c)  # type: ignore[return-value]
+def _others(c: int, n: int) -> tuple[int, int | None]:
+    """The two rivals a carrier's heat map shows (the second is None in a duopoly)."""
+    rivals = [i for i in range(n) if i != c]
+    return rivals[0], (rivals[1] if len(rivals) > 1 else None)
 
 
-def _profile(c: int, s: int, j: int, t: int, k: int, u: int) -> tuple[int, int, int]:
-    out = [0, 0, 0]
-    out[c], out[j], out[k] = s, t, u
-    return tuple(out)  # type: ignore[return-value]
+def _profile(n: int, c: int, s: int, j: int, t: int, k: int | None, u: int) -> tuple[int, ...]:
+    """c plays s, j plays t, k plays u; every other carrier its status quo."""
+    out = [0] * n
+    out[c], out[j] = s, t
+    if k is not None:
+        out[k] = u
+    return tuple(out)
 
 
 def plot_dynamics(table: PayoffTable, dynamics: Dynamics, path: Path) -> None:
@@ -112,15 +119,15 @@ def plot_dynamics(table: PayoffTable, dynamics: Dynamics, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(max(6.0, 1.8 * len(dynamics.path) + 3), 4))
     steps = range(len(dynamics.path))
     start = dynamics.path[0][0]
-    for c, carrier in enumerate(CARRIERS):  # change from the status quo: the moves' stakes
+    for c, carrier in enumerate(table.game.carriers):  # change from the status quo
         ax.plot(steps, [table.mean(p, c) - table.mean(start, c) for p, _ in dynamics.path],
-                marker="o", color=CARRIER_COLOURS[carrier], label=carrier_label(carrier))
+                marker="o", color=carrier_colour(carrier), label=carrier_label(carrier))
     ax.axhline(0, color="black", lw=0.6)
     labels = ["start\n" + "\n".join(table.game.names(dynamics.path[0][0]))] + [
         f"{carrier_label(mover)} moves\n" + "\n".join(table.game.names(p))
         for p, mover in dynamics.path[1:]]
     ax.set_xticks(list(steps), labels, fontsize=7)
-    ax.set(ylabel=f"payoff change from the status quo ({table.payoff.unit})", xlabel="move (profile: mobile, unicom, telecom)",
+    ax.set(ylabel=f"payoff change from the status quo ({table.payoff.unit})", xlabel="move (profile: " + ", ".join(table.game.carriers) + ")",
            title=f"Best-response dynamics from the status quo: ends in {dynamics.ending}")
     ax.legend(fontsize=8)
     _save(fig, path)
@@ -148,7 +155,7 @@ def reading(played: Played, table: PayoffTable, equilibria: list[Equilibrium],
         out.append("No profile is a pure-strategy equilibrium: some carrier always gains by "
                    "changing strategy.")
     start = game.status_quo
-    for c, carrier in enumerate(CARRIERS):
+    for c, carrier in enumerate(game.carriers):
         if game.shape[c] < 2:
             continue
         best = best_responses(table, c, start)
@@ -156,10 +163,10 @@ def reading(played: Played, table: PayoffTable, equilibria: list[Equilibrium],
             continue
         choice = game.strategies[carrier][best[0]]
         rivals = ", ".join(f"{carrier_label(k)} {game.strategies[k][start[i]]}"
-                           for i, k in enumerate(CARRIERS) if i != c)
+                           for i, k in enumerate(game.carriers) if i != c)
         out.append(f"If the rivals keep the status quo ({rivals}), {carrier_label(carrier)}'s "
                    f"best response is {choice}.")
-        for j, rival in enumerate(CARRIERS):  # one rival moves: does c's answer change?
+        for j, rival in enumerate(game.carriers):  # one rival moves: does c's answer change?
             for t in range(1, game.shape[j]) if j != c else ():
                 other = _with_strategy(start, j, t)
                 answer = best_responses(table, c, other)
@@ -211,7 +218,7 @@ def save_game(played: Played, table: PayoffTable, equilibria: list[Equilibrium],
         "sampling": played.method, "replicates": played.replicates,
         "months": played.scenario.months, "wall_seconds": round(played.wall_seconds, 2),
         "workers": played.workers,
-        "pure_equilibria": [{"profile": dict(zip(CARRIERS, game.names(e.profile), strict=True)),
+        "pure_equilibria": [{"profile": dict(zip(game.carriers, game.names(e.profile), strict=True)),
                              "robust": e.robust, "deviations": e.deviations}
                             for e in equilibria],
         "best_response_dynamics": {"path": [list(game.names(p)) for p, _ in dynamics.path],
@@ -238,11 +245,11 @@ def _html(played: Played, table: PayoffTable, responses: pd.DataFrame,
         tag = ("robust equilibrium" if eq[profile].robust else "fragile equilibrium") \
             if profile in eq else ""
         cells = "".join(f"<td>{mean:.4g} ± {high - mean:.2g}</td>" for mean, _, high in
-                        (table.interval(profile, c) for c in range(len(CARRIERS))))
+                        (table.interval(profile, c) for c in range(len(game.carriers))))
         rows.append("<tr>" + "".join(f"<td>{html.escape(n)}</td>" for n in game.names(profile))
                     + cells + f"<td>{tag}</td></tr>")
-    head = "".join(f"<th>{carrier_label(k)} plays</th>" for k in CARRIERS) + "".join(
-        f"<th>{carrier_label(k)} payoff</th>" for k in CARRIERS) + "<th></th>"
+    head = "".join(f"<th>{carrier_label(k)} plays</th>" for k in game.carriers) + "".join(
+        f"<th>{carrier_label(k)} payoff</th>" for k in game.carriers) + "<th></th>"
     best = "".join(f"<tr><td>{carrier_label(r.carrier)}</td><td>{html.escape(r.rivals)}</td>"
                    f"<td>{html.escape(r.best_response)}</td><td>{r.payoff:.4g}</td></tr>"
                    for r in responses.itertuples())

@@ -23,7 +23,6 @@ import pandas as pd
 
 from sim.compare.stats import paired_interval
 from sim.game.profiles import Game, GameError, Profile
-from sim.scenario.params import CARRIERS
 
 #: Units a payoff is expressed in, per outcome: (divisor, unit).
 UNITS = {"net_porting": (1e6, "million subscribers"), "profit": (1e9, "billion yuan"),
@@ -112,7 +111,7 @@ def payoff_table(game: Game, profiles: list[Profile], runs: pd.DataFrame,
     for pid, profile in enumerate(profiles):
         mine = ok[ok["profile_id"] == pid].sort_values("replicate")
         if len(mine):
-            values[profile] = np.vstack([payoff.of(mine, c) for c in CARRIERS])
+            values[profile] = np.vstack([payoff.of(mine, c) for c in game.carriers])
     return PayoffTable(game, payoff, values)
 
 
@@ -130,7 +129,7 @@ def best_responses(table: PayoffTable, carrier: int, rivals_of: Profile) -> list
 def best_response_table(table: PayoffTable) -> pd.DataFrame:
     """For each carrier and each rivals' profile: the best response(s) and its payoff."""
     game, rows = table.game, []
-    for c, carrier in enumerate(CARRIERS):
+    for c, carrier in enumerate(game.carriers):
         if game.shape[c] < 2:
             continue
         seen = set()
@@ -146,7 +145,7 @@ def best_response_table(table: PayoffTable) -> pd.DataFrame:
             at[c] = best[0]
             rows.append({"carrier": carrier,
                          "rivals": ", ".join(f"{k}={game.strategies[k][s]}" for k, s in
-                                             zip([k for k in CARRIERS if k != carrier], rivals)),
+                                             zip([k for k in game.carriers if k != carrier], rivals)),
                          "best_response": " or ".join(game.strategies[carrier][b] for b in best),
                          "payoff": table.mean(tuple(at), c)})
     return pd.DataFrame(rows, columns=["carrier", "rivals", "best_response", "payoff"])
@@ -167,7 +166,7 @@ def pure_equilibria(table: PayoffTable) -> list[Equilibrium]:
     game, tol, found = table.game, table.tolerance(), []
     for profile in sorted(table.values):
         gains, is_equilibrium = [], True
-        for c, carrier in enumerate(CARRIERS):
+        for c, carrier in enumerate(game.carriers):
             for other in game.deviations(profile, c):
                 if not table.has(other):
                     is_equilibrium = False
@@ -201,8 +200,8 @@ def best_response_dynamics(table: PayoffTable, max_moves: int = 100) -> Dynamics
     seen = {(current, 0)}
     idle = 0
     turn = 0
-    for _ in range(max_moves * len(CARRIERS)):
-        c = turn % len(CARRIERS)
+    for _ in range(max_moves * len(game.carriers)):
+        c = turn % len(game.carriers)
         turn += 1
         if game.shape[c] < 2:
             idle += 1
@@ -215,13 +214,13 @@ def best_response_dynamics(table: PayoffTable, max_moves: int = 100) -> Dynamics
                 idle += 1
             else:
                 current = _with(current, c, best[0])
-                path.append((current, CARRIERS[c]))
+                path.append((current, game.carriers[c]))
                 idle = 0
-                state = (current, turn % len(CARRIERS))
+                state = (current, turn % len(game.carriers))
                 if state in seen:
                     return Dynamics(path, "cycle")
                 seen.add(state)
-        if idle >= len(CARRIERS):
+        if idle >= len(game.carriers):
             return Dynamics(path, "equilibrium")
     return Dynamics(path, "cycle")
 
@@ -242,9 +241,9 @@ def mixed_equilibrium(table: PayoffTable) -> dict[str, dict[str, float]] | None:
     except ImportError:
         return None
     game = table.game
-    arrays = [np.zeros(game.shape) for _ in CARRIERS]
+    arrays = [np.zeros(game.shape) for _ in game.carriers]
     for profile in game.profiles():
-        for c in range(len(CARRIERS)):
+        for c in range(len(game.carriers)):
             arrays[c][profile] = table.mean(profile, c)
     g = gbt.Game.from_arrays(*arrays, title="mnp-sim strategy game")
     result = gbt.nash.logit_solve(g)
@@ -253,4 +252,4 @@ def mixed_equilibrium(table: PayoffTable) -> dict[str, dict[str, float]] | None:
     eq = result.equilibria[0]
     return {carrier: {game.strategies[carrier][i]: float(eq[s])
                       for i, s in enumerate(player.strategies)}
-            for carrier, player in zip(CARRIERS, g.players)}
+            for carrier, player in zip(game.carriers, g.players)}

@@ -4,12 +4,14 @@
 picks the class, and an unknown lever is a validation error listing the known ones.
 """
 
+import importlib
+import pkgutil
 from typing import Annotated, Union
 
 from pydantic import Field
 
 from sim.levers.acquisition import HandsetSubsidy, PortInBonus, TargetedPoaching
-from sim.levers.base import Action, Cost, Offer, Usage
+from sim.levers.base import Action, Campaign, Column, Cost, Offer, Usage
 from sim.levers.bundles import BundleOffer
 from sim.levers.network import NetworkQualityChange
 from sim.levers.parity import ExistingCustomerParity
@@ -24,24 +26,29 @@ from sim.levers.service import (
 )
 from sim.levers.transparency import TransparencyChange
 
-LEVERS: tuple[type[Action], ...] = (
-    PriceChange, SegmentPlan,
-    PortInBonus, HandsetSubsidy, TargetedPoaching,
-    ChurnEarlyWarning, RenewalOffer, LoyaltyRewards,
-    ServiceQualityChange, FirstContactResolution, ComplaintDeadline, ComplaintFollowUp,
-    AiHumanSupport,
-    NetworkQualityChange,
-    TransparencyChange,
-    BundleOffer,
-    ExistingCustomerParity,
-)
+def _discover() -> tuple[type[Action], ...]:
+    """Every lever class in this package's modules (a class with a `lever` key), in
+    documentation order (`Action.ORDER`): a new lever needs only its own module."""
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+    found, todo = [], list(Action.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if "lever" in cls.model_fields and cls not in found:
+            found.append(cls)
+    return tuple(sorted(found, key=lambda c: (c.ORDER, c.__module__, c.__name__)))
+
+
+LEVERS: tuple[type[Action], ...] = _discover()
 #: Lever keys in documentation order (they name the per-lever cost columns).
 LEVER_KINDS: tuple[str, ...] = tuple(
     lever.model_fields["lever"].annotation.__args__[0] for lever in LEVERS)
 
 AnyAction = Annotated[Union[LEVERS], Field(discriminator="lever")]  # noqa: UP007
 
-__all__ = ["LEVERS", "LEVER_KINDS", "Action", "AnyAction", "Cost", "Offer", "Usage",
+__all__ = ["LEVERS", "LEVER_KINDS", "Action", "AnyAction", "Campaign", "Column", "Cost", "Offer",
+           "Usage",
            "PriceChange", "SegmentPlan", "PortInBonus", "HandsetSubsidy", "TargetedPoaching",
            "ChurnEarlyWarning", "RenewalOffer", "LoyaltyRewards", "RetentionOffer",
            "ServiceQualityChange", "FirstContactResolution", "ComplaintDeadline",

@@ -12,16 +12,23 @@ targeted subscribers, who then review their carrier with the poacher's offer in 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from sim.levers.base import Action, Offer, Usage
-from sim.scenario.params import ASSUMPTION, CARRIERS, SEED, param
+from sim.behaviour.money import list_bills
+from sim.draws import thin
+from sim.levers.base import Action, Campaign, Column, Offer, Usage
+from sim.params import ASSUMPTION, SEED, param
+
+if TYPE_CHECKING:
+    from sim.context import MonthContext
 
 
 class PortInBonus(Action):
     """One-off bonus (yuan) to every subscriber porting in; booked per port-in."""
+
+    ORDER = 30  # position in the documentation and the columns
 
     lever: Literal["port_in_bonus"]
     bonus: float = param(..., unit="yuan", source=SEED["004"], ge=0,
@@ -43,6 +50,8 @@ class PortInBonus(Action):
 class HandsetSubsidy(Action):
     """A subsidised handset for new customers who sign a contract (raises their lock-in)."""
 
+    ORDER = 40  # position in the documentation and the columns
+
     lever: Literal["handset_subsidy"]
     subsidy: float = param(..., unit="yuan", source=SEED["004"], ge=0,
                            description="Handset subsidy per contract signed.")
@@ -57,6 +66,11 @@ class HandsetSubsidy(Action):
         offer.subsidy_contract_months = max(offer.subsidy_contract_months, self.contract_months)
         offer.new_customer_only_offer = True
 
+    def settle(self, run: Campaign, m: MonthContext) -> None:
+        """Contracts signed with the carrier's subsidy, counted on its first such action."""
+        if m.first_for_carrier(self.kind, run.carrier):
+            run.count("taken", m.flows.subsidised[run.carrier])
+
     def lever_cost(self, usage: Usage, index: int) -> float:
         return self.subsidy * usage.taken.get(index, 0.0)
 
@@ -64,10 +78,19 @@ class HandsetSubsidy(Action):
 class TargetedPoaching(Action):
     """Contact a rival's chosen customers (outbound calls) with an offer to port in."""
 
+    ORDER = 50  # position in the documentation and the columns
+
     lever: Literal["targeted_poaching"]
-    target_carriers: list[Literal["mobile", "unicom", "telecom"]] | None = param(
+    COLUMNS = (
+        Column("poaching_contacts", "real subscribers/month",
+               "Rivals' customers called by targeted poaching.", "reached"),
+        Column("poaching_wins", "real subscribers/month",
+               "Called customers who moved to the poacher this month.", "taken"),
+    )
+
+    target_carriers: list[str] | None = param(
         None, unit="carrier keys", source=SEED["003"],
-        description="Rivals whose customers are called; omitted: both rivals.")
+        description="Rivals whose customers are called; omitted: every rival.")
     segments: list[str] | None = param(
         None, unit="segment names", source=SEED["001"],
         description="Only these segments; omitted: all.")
@@ -95,12 +118,13 @@ class TargetedPoaching(Action):
     cost_per_contact: float = param(5.0, unit="yuan/contact", source=ASSUMPTION, ge=0,
                                     description="Outbound call and data work per customer called.")
 
-    def targets(self, poacher: int, carrier: np.ndarray, segment: np.ndarray,
-                stars: np.ndarray, bill: np.ndarray, contract_left: np.ndarray,
-                satisfaction: np.ndarray, segment_codes: dict[str, int]) -> np.ndarray:
+    def targets(self, poacher: int, keys: tuple[str, ...], carrier: np.ndarray,
+                segment: np.ndarray, stars: np.ndarray, bill: np.ndarray,
+                contract_left: np.ndarray, satisfaction: np.ndarray,
+                segment_codes: dict[str, int]) -> np.ndarray:
         """Boolean mask of the rows this campaign may call this month."""
-        rivals = [CARRIERS.index(k) for k in (self.target_carriers or CARRIERS)]
-        allowed = np.zeros(3, dtype=bool)
+        rivals = [keys.index(k) for k in (self.target_carriers or keys)]
+        allowed = np.zeros(len(keys), dtype=bool)
         allowed[rivals] = True
         allowed[poacher] = False
         mask = allowed[carrier]
@@ -120,6 +144,34 @@ class TargetedPoaching(Action):
 
     def segment_names(self) -> list[str]:
         return list(self.segments or [])
+
+    def contact(self, run: Campaign, m: MonthContext) -> np.ndarray:
+        """Pick the rows the campaign calls this month (capped by the call centre)."""
+        subs, rng = m.subs, m.rng["levers"]
+        mask = self.targets(run.carrier, m.spec.carrier_keys, subs.carrier, subs.segment,
+                            subs.stars, list_bills(subs, m.market), subs.contract_left,
+                            subs.satisfaction, m.segment_codes)
+        called = thin(rng, np.flatnonzero(mask), self.reach)
+        if self.max_contacts_per_month is not None:
+            cap = int(self.max_contacts_per_month * m.rows_per_real)
+            if called.size > cap:
+                called = np.sort(rng.choice(called, size=cap, replace=False))
+        run.count("reached", called.size)
+        run.notes["called"] = called
+        return called
+
+    def incentives(self, run: Campaign, m: MonthContext) -> None:
+        """Called reviewers see the poacher's gift and the hassle it takes away."""
+        called = run.notes["called"]
+        pos = np.searchsorted(m.rows, called)
+        incentive = m.per_row_incentive()
+        incentive[pos, run.carrier] += self.offer_value + self.hassle_waived * m.costs.hassle[pos]
+
+    def settle(self, run: Campaign, m: MonthContext) -> None:
+        """Called customers who moved to the poacher this month took the offer."""
+        called = run.notes["called"]
+        won = m.flows.left[called] & (m.subs.carrier[called] == run.carrier)
+        run.count("taken", int(won.sum()))
 
     def lever_cost(self, usage: Usage, index: int) -> float:
         return (self.cost_per_contact * usage.reached.get(index, 0.0)

@@ -1,10 +1,20 @@
-"""What every strategy action shares: its schedule, its cost model, and the offer it changes.
+"""What every strategy action shares: its schedule, its cost model, and its hooks.
 
-A carrier's *offer* is what subscribers see this month (prices, plans, qualities,
-promotions, rewards). Each active action edits the offer; the behaviour modules
-read only the offer, so most levers never touch them. Levers that reach chosen
-subscribers (poaching, early warning, renewal offers) also act on rows through the
-model (see `sim/behaviour/targeting.py`).
+An action's whole effect lives in its own class, through hooks the month calls at
+fixed points (sim/month.py), each doing nothing unless the lever overrides it:
+
+1. `apply(offer, months_active)`  strategy: edit the carrier's offer this month (prices,
+                                   plans, qualities, promotions, rewards); the behaviour
+                                   modules read only the offer;
+2. `contact(run, m)`              consider: rows the action calls; they review this month;
+3. `incentives(run, m)`           choose: add to what reviewers gain by moving or staying;
+4. `reconsider(run, m)`           choose, after the choice: act on the choices made;
+5. `settle(run, m)`               move, after the moves: grant, sell, count what was taken;
+6. `month_cost(usage, ...)`       books: the yuan it costs this month, from `Usage`.
+
+`run` is the action's `Campaign` this month (its carrier, position, counters and
+state kept across months); `m` is the month's context (sim/context.py). Columns an
+action reports (`COLUMNS`) are summed over a carrier's campaigns of that lever.
 
 Money: every action books its cost each active month from a `Usage` record of what
 it touched (real subscribers, not rows). A price cut or discount is not a cost: it
@@ -13,9 +23,30 @@ shows as lower revenue.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sim.scenario.params import ASSUMPTION, Month, Strict, param
+import numpy as np
+
+from sim.behaviour.market import Offer
+from sim.params import ASSUMPTION, Month, Strict, param
+
+if TYPE_CHECKING:
+    from sim.context import MonthContext
+
+
+@dataclass(frozen=True)
+class Column:
+    """A reported per-carrier monthly column: name, unit and what it means.
+
+    For a lever's column, `counter` names the campaign counter it sums (rows, scaled
+    to real subscribers)."""
+
+    name: str
+    unit: str
+    description: str
+    counter: str = ""
 
 
 class Cost(Strict):
@@ -31,51 +62,6 @@ class Cost(Strict):
                     "segment's) per active month.")
     per_port_in: float = param(0.0, unit="yuan/port-in", source=ASSUMPTION, ge=0,
                                description="Cost per real subscriber ported in while active.")
-
-
-@dataclass
-class Offer:
-    """A carrier's effective attributes in one month, after its active actions."""
-
-    price_factor: float = 1.0
-    segment_price_factor: dict[str, float] = field(default_factory=dict)
-    segment_value: dict[str, float] = field(default_factory=dict)  # yuan/month
-    network_quality: float = 0.0
-    weak_coverage_gain: float = 0.0  # quality added only in weak-coverage areas
-    service_quality: float = 0.0
-    complaint_recovery_extra: float = 0.0  # satisfaction
-    transparency: float = 0.0
-    port_in_bonus: float = 0.0
-    handset_subsidy: float = 0.0          # yuan to a new customer signing a contract
-    subsidy_take_up: float = 0.0          # share of new customers who take it
-    subsidy_contract_months: int = 0
-    new_customer_only_offer: bool = False
-    parity: bool = False                  # existing customers get new customers' offers
-    star_programme: bool = False
-    star_benefit_extra: float = 0.0       # yuan per star lost on leaving
-    star_value: float = 0.0               # yuan/month per star, enjoyed while staying
-    bundle_take_up: float = 0.0           # probability/month a non-holder takes a bundle
-    bundle_value_extra: float = 0.0       # yuan lost on leaving, on top of the carrier's
-    bundle_monthly_value: float = 0.0     # yuan/month a holder enjoys
-    bundle_fee: float = 0.0               # yuan/month revenue per holder
-
-    @property
-    def neglect(self) -> bool:
-        """Seed 002: new-customer-only offers, with existing customers left out."""
-        return self.new_customer_only_offer and not self.parity
-
-    def clip(self) -> None:
-        """Keep qualities and shares in their documented ranges."""
-        def unit(x: float) -> float:
-            return min(max(x, 0.0), 1.0)
-        self.network_quality = unit(self.network_quality)
-        self.service_quality = unit(self.service_quality)
-        self.transparency = unit(self.transparency)
-        self.subsidy_take_up = unit(self.subsidy_take_up)
-        self.bundle_take_up = unit(self.bundle_take_up)
-        self.price_factor = max(self.price_factor, 0.01)
-        for seg, f in self.segment_price_factor.items():
-            self.segment_price_factor[seg] = max(f, 0.01)
 
 
 @dataclass
@@ -112,8 +98,29 @@ class Action(Strict):
                        description="Cost model of the action (on top of any lever-specific "
                                    "unit costs below).")
 
+    #: Position in the documentation, the cost columns and the lever columns (a new lever
+    #: without one comes last).
+    ORDER: ClassVar[int] = 1000
+    #: Columns this lever reports per carrier and month (see Column.counter).
+    COLUMNS: ClassVar[tuple[Column, ...]] = ()
+    #: Whether its cost needs the carrier's subscribers per segment (`Usage`).
+    NEEDS_SEGMENT_COUNTS: ClassVar[bool] = False
+
     def apply(self, offer: Offer, months_active: int) -> None:
         """Change this month's offer. `months_active` is 0 in the start month."""
+
+    def contact(self, run: Campaign, m: MonthContext) -> np.ndarray | None:
+        """Rows (ascending) this action calls this month; each reviews its carrier."""
+        return None
+
+    def incentives(self, run: Campaign, m: MonthContext) -> None:
+        """Add to reviewers' one-off incentives to move (m.incentive) or stay (m.add_stay)."""
+
+    def reconsider(self, run: Campaign, m: MonthContext) -> None:
+        """Act on this month's choices (m.utilities, m.chosen) before anyone moves."""
+
+    def settle(self, run: Campaign, m: MonthContext) -> None:
+        """After the moves: grant offers, sell, and count what was reached and taken."""
 
     def covered(self, usage: Usage) -> float:
         """Real subscribers `cost.per_subscriber_month` is charged on (default: all)."""
@@ -138,3 +145,22 @@ class Action(Strict):
     @property
     def name(self) -> str:
         return self.label or self.kind
+
+
+@dataclass
+class Campaign:
+    """One active action of one carrier in one month: what the hooks act for.
+
+    `counts` are this month's counters in rows (reached, taken, and any a lever
+    names); `state` persists across months for the same action in the same run."""
+
+    carrier: int
+    index: int
+    action: Action
+    state: dict[str, Any] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    notes: dict[str, Any] = field(default_factory=dict)  # this month only (e.g. rows called)
+
+    def count(self, name: str, rows: int) -> None:
+        """Add `rows` to this month's counter `name`."""
+        self.counts[name] += int(rows)

@@ -8,14 +8,22 @@ While the offer runs, a share of the carrier's subscribers without a bundle take
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from sim.levers.base import Action, Offer, Usage
-from sim.scenario.params import ASSUMPTION, SEED, param
+import numpy as np
+
+from sim.draws import events
+from sim.levers.base import Action, Campaign, Offer, Usage
+from sim.params import ASSUMPTION, SEED, param
+
+if TYPE_CHECKING:
+    from sim.context import MonthContext
 
 
 class BundleOffer(Action):
     """Sell home broadband / family bundles to the carrier's own subscribers."""
+
+    ORDER = 160  # position in the documentation and the columns
 
     lever: Literal["bundle_offer"]
     take_up: float = param(0.02, unit="probability/month", source=ASSUMPTION, ge=0, le=1,
@@ -35,6 +43,18 @@ class BundleOffer(Action):
         offer.bundle_monthly_value += self.monthly_value
         offer.bundle_value_extra += self.lock_in_value
         offer.bundle_fee += self.fee
+
+    def settle(self, run: Campaign, m: MonthContext) -> None:
+        """A share of the carrier's subscribers without a bundle take one (the carrier's
+        highest take-up among its bundle offers, sold once a month by the first)."""
+        if not m.first_for_carrier(self.kind, run.carrier):
+            return
+        subs, take_up = m.subs, m.market.bundle_take_up
+        p = np.where(subs.carrier == run.carrier, take_up[run.carrier], np.float32(0))
+        buyers = events(m.rng["levers"], p)
+        buyers = buyers[~subs.has_bundle[buyers]]
+        subs.has_bundle[buyers] = True
+        run.count("taken", buyers.size)
 
     def lever_cost(self, usage: Usage, index: int) -> float:
         return self.cost_per_bundle_month * usage.bundle_holders

@@ -11,11 +11,13 @@ from __future__ import annotations
 from typing import Literal
 
 from sim.levers.base import Action, Offer
-from sim.scenario.params import SEED, param
+from sim.params import SEED, param
 
 
 class NetworkQualityChange(Action):
     """Raise (or lower) network quality by `delta`, `build_months` after the start (capex)."""
+
+    ORDER = 140  # position in the documentation and the columns
 
     lever: Literal["network_quality_change"]
     delta: float = param(..., unit="quality 0..1", source=SEED["001"], ge=-1, le=1,

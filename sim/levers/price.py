@@ -12,11 +12,13 @@ from __future__ import annotations
 from typing import Literal
 
 from sim.levers.base import Action, Offer, Usage
-from sim.scenario.params import ASSUMPTION, SEED, param
+from sim.params import ASSUMPTION, SEED, param
 
 
 class PriceChange(Action):
     """Change the carrier's price (ARPU) by a percentage, for everyone."""
+
+    ORDER = 10  # position in the documentation and the columns
 
     lever: Literal["price_change"]
     percent: float = param(..., unit="%", source=SEED["004"], gt=-90, le=300,
@@ -28,6 +30,10 @@ class PriceChange(Action):
 
 class SegmentPlan(Action):
     """A plan for one segment: its price and the extra value it carries (e.g. free app data)."""
+
+    ORDER = 20  # position in the documentation and the columns
+
+    NEEDS_SEGMENT_COUNTS = True
 
     lever: Literal["segment_plan"]
     segment: str = param(..., unit="segment name", source=SEED["001"],

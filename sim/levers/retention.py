@@ -14,12 +14,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from sim.levers.base import Action, Offer, Usage
-from sim.scenario.params import ASSUMPTION, SEED, Strict, param
+from sim.behaviour.money import list_bills
+from sim.levers.base import Action, Campaign, Column, Offer, Usage
+from sim.params import ASSUMPTION, SEED, Strict, param
+
+if TYPE_CHECKING:
+    from sim.behaviour.market import MarketState
+    from sim.context import MonthContext
+    from sim.population import Subscribers
 
 
 class RetentionOffer(Strict):
@@ -36,8 +42,32 @@ class RetentionOffer(Strict):
         ge=0, le=1, description="Satisfaction gained by a subscriber who takes the offer.")
 
 
+def offer_value(subs: Subscribers, market: MarketState, offer: RetentionOffer,
+                rows: np.ndarray) -> np.ndarray:
+    """One-off yuan a retention offer is worth to each row: discount x bill x months."""
+    return list_bills(subs, market, rows) * np.float32(offer.discount_percent / 100 * offer.months)
+
+
+def grant(subs: Subscribers, offer: RetentionOffer, rows: np.ndarray) -> None:
+    """Rows accept a retention offer: the discount starts and they feel valued."""
+    subs.discount[rows] = np.uint8(round(offer.discount_percent))
+    subs.discount_left[rows] = np.uint8(offer.months)
+    sat = subs.satisfaction
+    sat[rows] = np.minimum(sat[rows] + np.float32(offer.satisfaction_boost), 1.0)
+
+
 class ChurnEarlyWarning(Action):
     """Flag likely churners with a model of given precision and recall; offer each a discount."""
+
+    ORDER = 60  # position in the documentation and the columns
+
+    COLUMNS = (
+        Column("retention_offers", "real subscribers/month",
+               "Retention offers made by the churn early warning (hits and false alarms).",
+               "reached"),
+        Column("retained", "real subscribers/month",
+               "Churners the early warning's offer kept this month.", "retained"),
+    )
 
     lever: Literal["churn_early_warning"]
     precision: float = param(0.3, unit="fraction", source=SEED["004"] + "; " + ASSUMPTION,
@@ -67,12 +97,39 @@ class ChurnEarlyWarning(Action):
                                                                   - hits.size]
         return hits, false
 
+    def reconsider(self, run: Campaign, m: MonthContext) -> None:
+        """Flag churners and false alarms; flagged churners reconsider with the offer in hand
+        (the same taste shocks), and the utilities and choices are updated in place."""
+        subs, rows, chosen, utilities = m.subs, m.rows, m.chosen, m.utilities
+        current = subs.carrier[rows]
+        leaving = (current == run.carrier) & (chosen != run.carrier)
+        churners = rows[leaving]
+        staying = subs.carrier == run.carrier
+        staying[churners] = False
+        others = np.flatnonzero(staying)
+        hits, false = self.flag(m.rng["levers"], churners, others, m.rows_per_real)
+        pos = np.searchsorted(rows, hits)
+        horizon = np.float32(m.spec.behaviour.planning_horizon_months)
+        utilities[pos, run.carrier] += offer_value(subs, m.market, self.offer, hits) / horizon
+        chosen[pos] = utilities[pos].argmax(axis=1)
+        kept = hits[chosen[pos] == run.carrier]
+        grant(subs, self.offer, np.concatenate([kept, false]))
+        run.count("reached", hits.size + false.size)
+        run.count("taken", kept.size + false.size)
+        run.count("retained", kept.size)
+
     def lever_cost(self, usage: Usage, index: int) -> float:
         return self.offer.cost_per_offer * usage.reached.get(index, 0.0)
 
 
 class RenewalOffer(Action):
     """An offer to everyone whose contract ends this month, to stay (and perhaps re-sign)."""
+
+    ORDER = 70  # position in the documentation and the columns
+
+    COLUMNS = (Column("renewals", "real subscribers/month",
+                      "Subscribers whose contract ended who stayed on a renewal offer.",
+                      "taken"),)
 
     lever: Literal["renewal_offer"]
     offer: RetentionOffer = param(RetentionOffer(), unit="block", source=SEED["004"],
@@ -81,12 +138,35 @@ class RenewalOffer(Action):
         0, unit="months", source=SEED["004"], ge=0, le=60,
         description="Contract signed with the renewal (0: none, the subscriber stays free).")
 
+    def incentives(self, run: Campaign, m: MonthContext) -> None:
+        """Reviewers whose contract ends this month see the renewal offer's value to stay."""
+        subs, rows = m.subs, m.rows
+        stay = np.zeros(rows.size, dtype=np.float32)
+        ending = np.isin(rows, m.contract_ended, assume_unique=True)
+        pos = np.flatnonzero(ending & (subs.carrier[rows] == run.carrier))
+        stay[pos] += offer_value(subs, m.market, self.offer, rows[pos])
+        m.add_stay(stay)
+
+    def settle(self, run: Campaign, m: MonthContext) -> None:
+        """Everyone whose contract ended was offered a renewal; those who stayed took it."""
+        subs, ended = m.subs, m.contract_ended
+        offered = ended[m.start_carrier[ended] == run.carrier]
+        stayed = offered[~m.moved[offered]]
+        grant(subs, self.offer, stayed)
+        if self.new_contract_months:
+            # contract_left counts down at the month's end; +1 leaves the full term after it
+            subs.contract_left[stayed] = np.uint8(min(self.new_contract_months + 1, 255))
+        run.count("reached", offered.size)
+        run.count("taken", stayed.size)
+
     def lever_cost(self, usage: Usage, index: int) -> float:
         return self.offer.cost_per_offer * usage.reached.get(index, 0.0)
 
 
 class LoyaltyRewards(Action):
     """Benefits by star level (tenure and value, seed 003), enjoyed monthly, lost on leaving."""
+
+    ORDER = 80  # position in the documentation and the columns
 
     lever: Literal["loyalty_rewards"]
     value_per_star: float = param(2.0, unit="yuan/month per star", source=SEED["003"] + "; "

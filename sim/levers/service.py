@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Literal
 
 from sim.levers.base import Action, Offer, Usage
-from sim.scenario.params import ASSUMPTION, SEED, param
+from sim.params import ASSUMPTION, SEED, param
 
 STATUS_QUO_COMPLAINT_DAYS = 30  # days to answer a complaint without a promise (assumption)
 
@@ -41,6 +41,8 @@ class _ServiceLever(Action):
 class ServiceQualityChange(Action):
     """Raise (or lower) service quality: the chance a complaint is resolved well."""
 
+    ORDER = 90  # position in the documentation and the columns
+
     lever: Literal["service_quality_change"]
     delta: float = param(..., unit="quality 0..1", source=SEED["001"], ge=-1, le=1,
                          description="Change in service quality.")
@@ -52,6 +54,8 @@ class ServiceQualityChange(Action):
 class FirstContactResolution(_ServiceLever):
     """The first agent a customer reaches owns the problem until it is solved."""
 
+    ORDER = 100  # position in the documentation and the columns
+
     lever: Literal["first_contact_resolution"]
     delta: float = param(0.05, unit="probability", source=SEED["001"] + "; " + ASSUMPTION,
                          ge=0, le=1, description="Gain in the chance of a good resolution.")
@@ -59,6 +63,8 @@ class FirstContactResolution(_ServiceLever):
 
 class ComplaintDeadline(_ServiceLever):
     """A promise to answer every complaint within `promised_days` (seed 000: 15 days)."""
+
+    ORDER = 110  # position in the documentation and the columns
 
     lever: Literal["complaint_deadline"]
     promised_days: int = param(15, unit="days", source=SEED["000"], ge=1, le=60,
@@ -73,6 +79,8 @@ class ComplaintDeadline(_ServiceLever):
 
 class ComplaintFollowUp(_ServiceLever):
     """Call back after a complaint, and compensate: better resolution and a bigger recovery."""
+
+    ORDER = 120  # position in the documentation and the columns
 
     lever: Literal["complaint_follow_up"]
     delta: float = param(0.03, unit="probability", source=SEED["001"] + "; " + ASSUMPTION,
@@ -93,6 +101,8 @@ class ComplaintFollowUp(_ServiceLever):
 
 class AiHumanSupport(_ServiceLever):
     """An AI assistant that answers at once, with a human behind it for hard cases."""
+
+    ORDER = 130  # position in the documentation and the columns
 
     lever: Literal["ai_human_support"]
     delta: float = param(0.04, unit="probability", source=SEED["001"] + "; " + ASSUMPTION,

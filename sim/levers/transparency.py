@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Literal
 
 from sim.levers.base import Action, Offer
-from sim.scenario.params import SEED, param
+from sim.params import SEED, param
 
 
 class TransparencyChange(Action):
     """Raise (or lower) billing transparency: fewer surprises, less add-on revenue."""
+
+    ORDER = 150  # position in the documentation and the columns
 
     lever: Literal["transparency_change"]
     delta: float = param(..., unit="transparency 0..1", source=SEED["000"], ge=-1, le=1,

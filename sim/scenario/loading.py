@@ -15,7 +15,6 @@ from typing import Any, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.scenario.params import CARRIERS
 from sim.scenario.schema import Scenario
 
 
@@ -283,10 +282,12 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None,
     problems = apply_overrides(data, list(overrides or []))
     if problems:
         raise ScenarioError(problems, str(path))
+    keys = [str(k) for k in data.get("carriers") or {}] if isinstance(
+        data.get("carriers"), dict) else []
     for carrier, name in (strategies or {}).items():
-        if carrier not in CARRIERS:
+        if carrier not in keys:
             raise ScenarioError([Problem("", f"unknown carrier {carrier!r}; carriers are "
-                                             f"{', '.join(CARRIERS)}")], str(path))
+                                             f"{', '.join(keys)}")], str(path))
         if not isinstance(data.get("strategies"), dict):
             data["strategies"] = {}
         data["strategies"][carrier] = name
@@ -302,7 +303,7 @@ def _explain(err: dict, data: dict, lines: dict, root: type[BaseModel]) -> list[
     if kind == "value_error" and not loc:
         # cross-field checks report "path: message" lines of their own
         out = []
-        for part in str(ctx.get("error", err["msg"])).split("; "):
+        for part in str(ctx.get("error", err["msg"])).split("\n"):
             sub, _, msg = part.partition(": ")
             out.append(Problem(sub, msg or part, _line(lines, tuple(sub.split(".")))))
         return out
@@ -374,7 +375,8 @@ def _unknown_key(loc: tuple, data: dict, root: type[BaseModel]) -> str:
     key = str(loc[-1])
     parent = loc[:-1]
     if parent in (("carriers",), ("strategies",)):
-        return f"unknown carrier {key!r}; carriers are {', '.join(CARRIERS)}"
+        keys = list(data.get("carriers") or {}) if isinstance(data, dict) else []
+        return f"unknown carrier {key!r}; carriers are {', '.join(map(str, keys))}"
     allowed = _allowed_keys(parent, data, root)
     hint = difflib.get_close_matches(key, allowed, n=1)
     if hint:

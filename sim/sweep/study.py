@@ -25,7 +25,7 @@ from sim.scenario.loading import (
     validate_data,
     validate_model,
 )
-from sim.scenario.params import CARRIERS, Month, Strict, param
+from sim.params import Month, Strict, param
 from sim.scenario.schema import Scenario
 
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
@@ -60,9 +60,10 @@ class Metric(Strict):
                   "false_loyal_share", "revenue", "cost", "profit"] = param(
         ..., unit="choice", source="study",
         description="Flows and money are cumulative to `month`; the rest are read at `month`.")
-    carrier: Literal["mobile", "unicom", "telecom", "market"] = param(
+    carrier: str = param(
         "market", unit="carrier key", source="study",
-        description="Whose figure; 'market' sums (or subscriber-weights) the three.")
+        description="Whose figure: a carrier of the scenario, or 'market' for all of them "
+                    "summed (or subscriber-weighted).")
     month: Month | None = param(None, unit="YYYY-MM", source="study",
                                 description="Month to read (inclusive); omitted: the last month.")
 
@@ -173,6 +174,10 @@ def load_study(path: str | Path) -> tuple[Study, Scenario, dict[str, Any]]:
                                     f"{study.scenario}; check it against "
                                     "docs/scenario-reference.md", lines.get(("parameters", str(i)))))
     for i, m in enumerate(study.metrics):
+        if m.carrier != "market" and m.carrier not in scenario.carriers:
+            problems.append(Problem(f"metrics.{i}.carrier", f"unknown carrier {m.carrier!r}; "
+                                    f"use one of {', '.join(scenario.carriers)} or market",
+                                    lines.get(("metrics", str(i), "carrier"))))
         if m.month is not None and not scenario.start <= m.month:
             problems.append(Problem(f"metrics.{i}.month", f"{m.month} is before the scenario "
                                     f"starts ({scenario.start})", lines.get(("metrics", str(i)))))
@@ -187,5 +192,5 @@ def fingerprint(data: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-__all__ = ["CARRIERS", "SAMPLERS", "Discovery", "Metric", "Parameter", "Study", "base_scenario",
+__all__ = ["SAMPLERS", "Discovery", "Metric", "Parameter", "Study", "base_scenario",
            "fingerprint", "load_study"]

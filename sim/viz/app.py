@@ -27,7 +27,7 @@ from solara.alias import rv
 from sim import i18n
 from sim.results import timeseries_of
 from sim.scenario import load_scenario
-from sim.style import MARKET
+from sim.style import MARKET, scenario_look
 from sim.viz import charts, widgets
 from sim.viz.controls import Control, TeachingModel, controls, initial_settings
 from sim.viz.server import JOIN_ENV, LANG_ENV, SCENARIO_ENV
@@ -41,10 +41,11 @@ TIMING = bool(os.environ.get("MNP_VIZ_TIMING"))
 LAYOUT = ("sample", "churn", "quadrants", "switching-cost", "porting", "shares")
 
 CSS = """
-.mnp-page { height: 100vh; overflow: hidden; display: flex; flex-direction: column; font-family: Roboto, "Noto Sans CJK SC",
-  "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif; }
-.mnp-top { height: 46px; flex: 0 0 auto; padding: 4px 10px; background: #1565c0 !important; color: white;
-  align-items: center; flex-wrap: nowrap; }
+.mnp-page { height: 100vh; overflow: hidden; display: flex; flex-direction: column;
+  font-family: Roboto, "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei",
+  "PingFang SC", sans-serif; }
+.mnp-top { height: 46px; flex: 0 0 auto; padding: 4px 10px; background: #1565c0 !important;
+  color: white; align-items: center; flex-wrap: nowrap; }
 .mnp-title { font-size: 17px; font-weight: 500; white-space: nowrap; margin-right: 12px;
   color: white !important; }
 .mnp-counter { color: white !important; }
@@ -266,6 +267,7 @@ def ControlsPanel(ctrls: list[Control], settings, seed, session, version, lang, 
     # Every element is always there, in the same place (a message is emptied, not
     # removed): a slider's widget must survive a change, or it loses the keyboard focus.
     waiting = pending(session, settings.value, seed.value)
+    look = scenario_look(session.model.spec)
     solara.Text(i18n.t("page.pending", code) if waiting else "",
                 classes=["mnp-changed", "mnp-pending" if waiting else "mnp-applied"])
     with solara.Column(gap="0px"):
@@ -278,7 +280,8 @@ def ControlsPanel(ctrls: list[Control], settings, seed, session, version, lang, 
                 settings.value = {**settings.value, name: c.clamp(v)}
 
             SliderField(ctrl, value, set_value, code, start,
-                        value != session.applied.get(ctrl.name, ctrl.value)).key(ctrl.name)
+                        value != session.applied.get(ctrl.name, ctrl.value),
+                        look).key(ctrl.name)
     with solara.Column(classes=["mnp-control", "mnp-control-seed"], gap="0px"):
         solara.InputText(i18n.t("page.seed", code), value=seed, continuous_update=False)
         solara.Text(i18n.t("page.changed_one", code) if seed.value != session.applied_seed
@@ -289,10 +292,10 @@ def ControlsPanel(ctrls: list[Control], settings, seed, session, version, lang, 
                 style={"margin-top": "6px"})
 
 
-def SliderField(ctrl: Control, value, on_value, lang, start, changed: bool):
+def SliderField(ctrl: Control, value, on_value, lang, start, changed: bool, look=None):
     """A labelled slider that shows its value, with a number field beside it (one widget)."""
     return widgets.SliderField.element(
-        label=ctrl.label_text(lang), value_text=ctrl.value_text(value, lang, start),
+        label=ctrl.label_text(lang, look), value_text=ctrl.value_text(value, lang, start),
         value=float(value), min=float(ctrl.min), max=float(ctrl.max), step=float(ctrl.step),
         changed=changed, changed_text=i18n.t("page.changed_one", lang),
         css_class="mnp-control-" + ctrl.name.replace(".", "-").replace("_", "-"),
@@ -330,7 +333,7 @@ def ChartCell(name: str, session, tick, lang):
                               else None, mandatory=True, dense=True,
                               class_="mnp-choice"):
                 for key in keys:
-                    rv.Btn(x_small=True, children=[i18n.carrier_label(key, code)])
+                    rv.Btn(x_small=True, children=[session.frames.label(key, code)])
         solara.FigureEcharts(option=option, responsive=True,
                              attributes={"class": "mnp-chart", "data-month": str(month),
                                          "data-lang": code})

@@ -17,22 +17,13 @@ import pandas as pd
 
 from sim import i18n, plots
 from sim.behaviour.loyalty import QUADRANTS
-from sim.scenario.params import month_index, month_label
-from sim.style import CARRIER_COLOURS, MARKET, QUADRANT_COLOURS, SWITCHING_COST_PARTS
+from sim.params import month_index, month_label
+from sim.style import MARKET, QUADRANT_COLOURS, SWITCHING_COST_PARTS, look_of, scenario_look
+from sim.style import carrier_colour as style_colour
 
 #: The sample view: columns of subscribers.
 GRID_COLUMNS = 20
-#: Colours for carriers `sim.style` has none for (Okabe-Ito, not used by the three).
-SPARE_COLOURS = ("#F0E442", "#CC79A7", "#56B4E9", "#999999", "#E69F00")
 FONT = 11
-
-
-def carrier_colour(key: str, keys: list[str] | None = None) -> str:
-    """A carrier's colour: `sim.style`'s, else a spare one by its place in `keys`."""
-    if key in CARRIER_COLOURS:
-        return CARRIER_COLOURS[key]
-    place = (keys or []).index(key) if keys and key in keys else 0
-    return SPARE_COLOURS[place % len(SPARE_COLOURS)]
 
 
 def carriers_in(ts: pd.DataFrame) -> list[str]:
@@ -46,6 +37,7 @@ class Frames:
     `sim.plots`' series functions take these dicts as they take DataFrame rows."""
 
     def __init__(self, ts: pd.DataFrame):
+        self.look = look_of(ts)  # the carriers' labels and colours (sim.style)
         self.keys = carriers_in(ts)
         numeric = [c for c in ts.columns if c not in ("month", "carrier")]
         self.rows: dict[str, dict[str, np.ndarray]] = {}
@@ -61,6 +53,12 @@ class Frames:
     @property
     def empty(self) -> bool:
         return not self.months
+
+    def colour(self, key: str) -> str:
+        return style_colour(key, self.look)
+
+    def label(self, key: str, lang: str) -> str:
+        return i18n.carrier_label(key, lang, self.look)
 
     def of(self, key: str) -> dict[str, np.ndarray]:
         """One carrier's columns, or the market's (summed over carriers) for MARKET."""
@@ -136,12 +134,12 @@ def shares_option(series: pd.DataFrame | Frames, start: str, months: int, mnp: s
                   lang: str = "en") -> dict:
     """Market share (%) per carrier."""
     fr = as_frames(series)
-    names = [i18n.carrier_label(k, lang) for k in fr.keys]
+    names = [fr.label(k, lang) for k in fr.keys]
     option = _base(i18n.t("title.shares", lang), run_months(start, months),
                    i18n.t("axis.share", lang), lang, legend=names, mnp=mnp)
-    for key, name in zip(fr.keys, names):
+    for key, name in zip(fr.keys, names, strict=True):
         share = 100 * fr.of(key)["subscribers"] / fr.market["subscribers"]
-        option["series"].append(_line(name, share, carrier_colour(key, fr.keys), 2))
+        option["series"].append(_line(name, share, fr.colour(key), 2))
     return _mark_mnp(option, lang)
 
 
@@ -150,7 +148,7 @@ def porting_option(series: pd.DataFrame | Frames, start: str, months: int, mnp: 
     """Monthly port-ins (thin, above 0), port-outs (dotted, below 0) and net porting (bold),
     millions a month, per carrier."""
     fr = as_frames(series)
-    nets = [i18n.t("legend.net", lang, carrier=i18n.carrier_label(k, lang)) for k in fr.keys]
+    nets = [i18n.t("legend.net", lang, carrier=fr.label(k, lang)) for k in fr.keys]
     option = _base(i18n.t("title.porting", lang), run_months(start, months),
                    i18n.t("axis.flow_m", lang), lang, legend=nets, mnp=mnp)
     option["title"]["subtext"] = (f"— {i18n.t('legend.port_ins', lang)}   ┈ "
@@ -159,9 +157,9 @@ def porting_option(series: pd.DataFrame | Frames, start: str, months: int, mnp: 
     option["title"]["itemGap"] = 2
     option["legend"]["top"] = 34
     option["grid"]["top"] = 62 + 14 * (len(fr.keys) > 2)
-    for key, net in zip(fr.keys, nets):
-        rows, colour = fr.of(key), carrier_colour(key, fr.keys)
-        label = i18n.carrier_label(key, lang)
+    for key, net in zip(fr.keys, nets, strict=True):
+        rows, colour = fr.of(key), fr.colour(key)
+        label = fr.label(key, lang)
         option["series"].append(_line(net, rows["net_porting"] / 1e6, colour, 2.4))
         option["series"].append(_line(f"{label}: {i18n.t('legend.port_ins', lang)}",
                                       rows["port_in"] / 1e6, colour, 1))
@@ -175,11 +173,11 @@ def churn_option(series: pd.DataFrame | Frames, start: str, months: int, mnp: st
     """Monthly churn (% of subscribers) per carrier and for the whole market (bold)."""
     fr = as_frames(series)
     keys = [*fr.keys, MARKET] if not fr.empty else []
-    names = [i18n.carrier_label(k, lang) for k in keys]
+    names = [fr.label(k, lang) for k in keys]
     option = _base(i18n.t("title.churn", lang), run_months(start, months),
                    i18n.t("axis.churn", lang), lang, legend=names, mnp=mnp)
-    for key, name in zip(keys, names):
-        colour = "#000000" if key == MARKET else carrier_colour(key, fr.keys)
+    for key, name in zip(keys, names, strict=True):
+        colour = fr.colour(key)
         option["series"].append(_line(name, plots.churn_percent(fr.of(key)), colour,
                                       2.6 if key == MARKET else 1.4))
     option["yAxis"]["min"] = 0
@@ -198,19 +196,21 @@ def quadrant_series(series: pd.DataFrame | Frames, key: str) -> dict[str, np.nda
 def _stack(name: str, data, colour: str) -> dict:
     values = _round(data)
     return {"type": "line", "name": name, "data": values, "stack": "all",
-            "showSymbol": len(values) == 1, "symbolSize": 6, "areaStyle": {"color": colour, "opacity": 0.9},
+            "showSymbol": len(values) == 1, "symbolSize": 6,
+            "areaStyle": {"color": colour, "opacity": 0.9},
             "lineStyle": {"width": 0}, "itemStyle": {"color": colour},
             "emphasis": {"disabled": True}}
 
 
-def quadrants_option(series: pd.DataFrame | Frames, key: str, start: str, months: int, mnp: str | None,
-                     lang: str = "en") -> dict:
+def quadrants_option(series: pd.DataFrame | Frames, key: str, start: str, months: int,
+                     mnp: str | None, lang: str = "en") -> dict:
     """Subscribers (millions) in each loyalty quadrant, stacked."""
     names = [i18n.quadrant_label(q, lang) for q in QUADRANTS]
-    option = _base(i18n.t("title.quadrants", lang, carrier=i18n.carrier_label(key, lang)),
+    option = _base(i18n.t("title.quadrants", lang, carrier=as_frames(series).label(key, lang)),
                    run_months(start, months), i18n.t("axis.quadrant_m", lang), lang,
                    legend=names, mnp=mnp)
-    for q, name, values in zip(QUADRANTS, names, quadrant_series(series, key).values()):
+    millions = quadrant_series(series, key).values()
+    for q, name, values in zip(QUADRANTS, names, millions, strict=True):
         option["series"].append(_stack(name, values, QUADRANT_COLOURS[q]))
     return _mark_mnp(option, lang)
 
@@ -224,7 +224,7 @@ def switching_cost_series(series: pd.DataFrame | Frames, key: str) -> dict[str, 
     if key != MARKET:
         return {p: fr.of(key)[p] for p in SWITCHING_COST_PARTS}
     weights = [fr.of(k)["subscribers"] for k in fr.keys]
-    return {p: sum(fr.of(k)[p] * w for k, w in zip(fr.keys, weights)) / sum(weights)
+    return {p: sum(fr.of(k)[p] * w for k, w in zip(fr.keys, weights, strict=True)) / sum(weights)
             for p in SWITCHING_COST_PARTS}
 
 
@@ -232,11 +232,12 @@ def switching_cost_option(series: pd.DataFrame | Frames, key: str, start: str, m
                           mnp: str | None, lang: str = "en") -> dict:
     """Mean switching cost (yuan, one-off) by part, stacked."""
     names = [i18n.cost_part_label(p, lang) for p in SWITCHING_COST_PARTS]
-    option = _base(i18n.t("title.cost", lang, carrier=i18n.carrier_label(key, lang)),
+    option = _base(i18n.t("title.cost", lang, carrier=as_frames(series).label(key, lang)),
                    run_months(start, months), i18n.t("axis.cost", lang), lang,
                    legend=names, mnp=mnp)
-    for (p, colour), name, values in zip(SWITCHING_COST_PARTS.items(), names,
-                                         switching_cost_series(series, key).values()):
+    values_of = switching_cost_series(series, key).values()
+    for colour, name, values in zip(SWITCHING_COST_PARTS.values(), names, values_of,
+                                    strict=True):
         option["series"].append(_stack(name, values, colour))
     return _mark_mnp(option, lang)
 
@@ -271,23 +272,24 @@ def sample_option(model, lang: str = "en") -> dict:
     n = state["carrier"].size
     x, y = np.arange(n) % GRID_COLUMNS, -(np.arange(n) // GRID_COLUMNS)
     label = state["month"] or i18n.t("page.sample_start", lang, start=model.spec.start)
-    names = [i18n.carrier_label(k, lang) for k in keys]
+    look = scenario_look(model.spec)
+    names = [i18n.carrier_label(k, lang, look) for k in keys]
     hostage, moved = i18n.t("page.sample_hostage", lang), i18n.t("page.sample_moved", lang)
     series = []
-    for key, name in zip(keys, names):
+    for key, name in zip(keys, names, strict=True):
         mine = state["carrier"] == key
         series.append({"type": "scatter", "name": name, "symbolSize": 10,
-                       "itemStyle": {"color": carrier_colour(key, keys)},
-                       "data": [[int(a), int(b)] for a, b in zip(x[mine], y[mine])]})
+                       "itemStyle": {"color": style_colour(key, look)},
+                       "data": [[int(a), int(b)] for a, b in zip(x[mine], y[mine], strict=True)]})
     series.append({"type": "scatter", "name": hostage, "symbolSize": 15, "z": 3,
                    "itemStyle": {"color": "rgba(0,0,0,0)", "borderColor": "#000",
                                  "borderWidth": 1.6},
                    "data": [[int(a), int(b)] for a, b in zip(x[state["hostage"]],
-                                                              y[state["hostage"]])]})
+                                                              y[state["hostage"]], strict=True)]})
     series.append({"type": "scatter", "name": moved, "symbolSize": 4, "z": 4,
                    "itemStyle": {"color": "#fff", "borderColor": "#888", "borderWidth": 0.5},
                    "data": [[int(a), int(b)] for a, b in zip(x[state["moved"]],
-                                                              y[state["moved"]])]})
+                                                              y[state["moved"]], strict=True)]})
     rows = int(np.ceil(n / GRID_COLUMNS))
     return {
         "animation": False,
@@ -306,7 +308,7 @@ def sample_option(model, lang: str = "en") -> dict:
 def market_status(model, ts: pd.DataFrame, lang: str = "en") -> str:
     """One line a teacher can read aloud: month, churn, hostage share, MNP state."""
     spec = model.spec
-    mnp = spec.policy.mnp_start
+    mnp = spec.policy.first_opening
     if ts.empty:
         month = i18n.t("page.status_start", lang, months=spec.months, start=spec.start)
     else:
@@ -330,9 +332,10 @@ def market_status(model, ts: pd.DataFrame, lang: str = "en") -> str:
 def settings_in_use(model, lang: str = "en") -> str:
     """The values the running model was built with."""
     spec = model.spec
-    prices = ", ".join(f"{i18n.carrier_label(k, lang)} {c.price:g}"
+    look = scenario_look(spec)
+    prices = ", ".join(f"{i18n.carrier_label(k, lang, look)} {c.price:g}"
                        for k, c in spec.carriers.items())
-    service = ", ".join(f"{i18n.carrier_label(k, lang)} {c.service_quality:g}"
+    service = ", ".join(f"{i18n.carrier_label(k, lang, look)} {c.service_quality:g}"
                         for k, c in spec.carriers.items())
     return i18n.t("page.in_use", lang, loss=spec.policy.number_loss_cost,
                   hassle=spec.policy.porting_hassle, lock=model.contract_lock_in,
@@ -354,5 +357,5 @@ def chart_option(name: str, series: pd.DataFrame | Frames, model, lang: str,
     """The option of chart `name` for the model's series so far."""
     build, per_carrier = CHARTS[name]
     spec = model.spec
-    args = (spec.start, spec.months, spec.policy.mnp_start, lang)
+    args = (spec.start, spec.months, spec.policy.first_opening, lang)
     return build(series, choice or MARKET, *args) if per_carrier else build(series, *args)

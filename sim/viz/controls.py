@@ -20,7 +20,7 @@ from typing import Any
 from sim import i18n
 from sim.model import MNPModel
 from sim.scenario import load_scenario
-from sim.scenario.params import month_index, month_label
+from sim.params import month_index, month_label
 from sim.scenario.schema import Scenario
 
 #: Subscribers shown in the sample view (a 20 x 15 grid).
@@ -49,8 +49,8 @@ class Control:
         snapped = min(max(snapped, self.min), self.max)
         return round(snapped) if self.integer else round(snapped, 6)
 
-    def label_text(self, lang: str) -> str:
-        carrier = i18n.carrier_label(self.carrier, lang) if self.carrier else ""
+    def label_text(self, lang: str, look: dict | None = None) -> str:
+        carrier = i18n.carrier_label(self.carrier, lang, look) if self.carrier else ""
         return i18n.t(self.label, lang, carrier=carrier)
 
     def value_text(self, value: float, lang: str, start: str = "") -> str:
@@ -70,7 +70,7 @@ class Control:
 def mnp_month(scenario: Scenario) -> int:
     """The run month (1 = first) in which MNP opens; 0 when it never does. Opening
     before the run shows as month 1; after it, as the last month (the slider's range)."""
-    start = scenario.policy.mnp_start
+    start = scenario.policy.first_opening
     if start is None:
         return 0
     return min(max(month_index(start, scenario.start) + 1, 1), scenario.months)
@@ -107,9 +107,10 @@ def initial_settings(ctrls: list[Control]) -> dict[str, float]:
 
 def overrides(scenario: Scenario, settings: Mapping[str, float]) -> list[str]:
     """Settings as `path=value` overrides of the scenario; a missing setting keeps the
-    scenario's value."""
+    scenario's value, and so does an MNP month left where the scenario has it (so a
+    scenario that opens MNP carrier by carrier keeps its openings)."""
     out: list[str] = []
-    if "mnp_opens" in settings:
+    if "mnp_opens" in settings and int(settings["mnp_opens"]) != mnp_month(scenario):
         opens = int(settings["mnp_opens"])
         mnp = "null" if opens <= 0 else month_label(scenario.start, opens - 1)
         out.append(f"policy.mnp_start={mnp}")
@@ -171,8 +172,3 @@ class TeachingModel(MNPModel):
             return
         super().step()
         self.running = not self.finished
-
-    @property
-    def carrier_keys(self) -> list[str]:
-        """The carriers present, in the scenario's order."""
-        return [c.key for c in self.carriers]

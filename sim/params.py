@@ -21,12 +21,26 @@ SEED = {
 }
 DATA = "shared/data/china_mnp_observed.csv"
 
-CARRIERS: tuple[str, ...] = ("mobile", "unicom", "telecom")
-CARRIER_NAMES: dict[str, str] = {
+#: China's three incumbents, the carriers the default segments' splits name.
+CHINA_CARRIERS: tuple[str, ...] = ("mobile", "unicom", "telecom")
+#: Display names of carriers the project ships scenarios for; a scenario's `label`
+#: overrides them, and any other key is shown as written.
+KNOWN_CARRIER_NAMES: dict[str, str] = {
     "mobile": "China Mobile",
     "unicom": "China Unicom",
     "telecom": "China Telecom",
+    "broadnet": "China Broadnet",
 }
+#: The same carriers' names in Chinese (reports and plots with --lang zh).
+KNOWN_CARRIER_NAMES_ZH: dict[str, str] = {
+    "mobile": "中国移动",
+    "unicom": "中国联通",
+    "telecom": "中国电信",
+    "broadnet": "中国广电",
+}
+#: How many carriers a market may have (the compiled passes hold carrier codes in int8).
+MIN_CARRIERS, MAX_CARRIERS = 2, 16
+CARRIER_KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 ASSUMPTION = "assumption"
 
 
@@ -56,7 +70,7 @@ class Strict(BaseModel):
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def _check_month(value: str) -> str:
+def check_month(value: str) -> str:
     m = _MONTH_RE.match(value)
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise ValueError("must be a month written YYYY-MM (e.g. 2019-11), or in a strategy "
@@ -64,14 +78,14 @@ def _check_month(value: str) -> str:
     return value
 
 
-def _coerce_month(value: Any) -> Any:
+def coerce_month(value: Any) -> Any:
     # YAML reads 2019-11 as a string, but a date like 2019-11-27 as datetime.date.
     if hasattr(value, "year") and hasattr(value, "month"):
         return f"{value.year:04d}-{value.month:02d}"
     return value
 
 
-Month = Annotated[str, BeforeValidator(_coerce_month), AfterValidator(_check_month)]
+Month = Annotated[str, BeforeValidator(coerce_month), AfterValidator(check_month)]
 
 
 def month_index(month: str, start: str) -> int:

@@ -1,0 +1,111 @@
+"""The carriers' monthly books and reported figures (the columns of sim/columns.py).
+
+From the month's flows, the census at its close and what each action touched, every
+carrier's figures are set as attributes for Mesa's DataCollector. Actions book their
+cost from a `Usage` record in real subscribers; a lever's own columns are the sums
+of its campaigns' counters.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.behaviour import loyalty, money
+from sim.behaviour.month_end import Census
+from sim.behaviour.switching_cost import PARTS, SwitchingCost
+from sim.columns import cost_column, lever_columns
+from sim.levers import LEVER_KINDS, LEVERS
+from sim.levers.base import Campaign, Usage
+
+if TYPE_CHECKING:
+    from sim.context import MonthContext
+    from sim.model import MNPModel
+
+#: lever column name -> the counter it sums, and the lever kind that declares it
+_LEVER_COLUMNS = {col.name: col.counter for col in lever_columns()}
+_COLUMN_KIND = {col.name: kind for kind, lever in zip(LEVER_KINDS, LEVERS)
+                for col in lever.COLUMNS}
+
+
+def usage_of(model: MNPModel, m: MonthContext, j: int, census: Census,
+             port_in: np.ndarray, runs: list[Campaign]) -> Usage:
+    """What carrier j's actions touched this month, in real subscribers."""
+    scale, subs, market = model.scale, m.subs, m.market
+    segment_subs = {}
+    if any(run.action.NEEDS_SEGMENT_COUNTS for run in runs):
+        per_seg = np.bincount(subs.segment[subs.carrier == j], minlength=len(m.segment_codes))
+        segment_subs = {s: per_seg[i] * scale for s, i in m.segment_codes.items()}
+    return Usage(
+        subscribers=census.subscribers[j] * scale, port_ins=port_in[j] * scale,
+        complaints=m.lived.complaints[j] * scale, stars=census.stars[j] * scale,
+        bundle_holders=census.bundle_holders[j] * scale
+        if market.bundle_fee[j] or market.bundle_monthly_value[j] else 0.0,
+        port_in_bonus=float(market.port_in_bonus[j]),
+        segment_subscribers=segment_subs,
+        reached={run.index: float(run.counts["reached"]) * scale for run in runs
+                 if "reached" in run.counts},
+        taken={run.index: float(run.counts["taken"]) * scale for run in runs
+               if "taken" in run.counts})
+
+
+def lever_figures(runs: list[Campaign], scale: float) -> dict[str, float]:
+    """Each lever column: its counter summed over the carrier's campaigns of that lever."""
+    return {name: sum(float(run.counts.get(counter, 0)) for run in runs
+                      if run.action.kind == _COLUMN_KIND[name]) * scale
+            for name, counter in _LEVER_COLUMNS.items()}
+
+
+def record(model: MNPModel, m: MonthContext, quad: np.ndarray, census: Census,
+           costs: SwitchingCost) -> None:
+    """Set every carrier's figures for the month and collect them."""
+    market, scale, flows, lived = m.market, model.scale, m.flows, m.lived
+    counts = census.subscribers
+    quad_share = quad / np.maximum(quad.sum(axis=1), 1)[:, None]
+    port_in, port_out = flows.ports.sum(axis=0), flows.ports.sum(axis=1)
+    sw_in, sw_out = flows.switches.sum(axis=0), flows.switches.sum(axis=1)
+    income = money.revenue(census.paid, census.bundle_holders, market)
+    revenue = income.total * scale
+    sampled = m.start_carrier[model.report_rows]
+    parts = dict(zip(PARTS, costs.mean_by_carrier(sampled, m.n_carriers)))
+    model.port_matrix = (flows.ports * scale).tolist()
+    model.segment_ports = [(flows.port_in_by_segment * scale).tolist(),
+                           (flows.port_out_by_segment * scale).tolist()]
+    campaigns = m.extra["campaigns"]
+    for j, c in enumerate(model.carriers):
+        runs = [run for run in campaigns if run.carrier == j]
+        lever_costs = c.book_costs(m.month, usage_of(model, m, j, census, port_in, runs))
+        cost = sum(lever_costs.values())
+        values = {
+            "subscribers": counts[j] * scale,
+            "port_in": port_in[j] * scale, "port_out": port_out[j] * scale,
+            "net_porting": (int(port_in[j]) - int(port_out[j])) * scale,
+            "switch_in_new_number": sw_in[j] * scale,
+            "switch_out_new_number": sw_out[j] * scale,
+            "joins": flows.joins[j] * scale, "leaves": flows.leaves[j] * scale,
+            "revenue": revenue[j], "addon_revenue": income.addon[j] * scale,
+            "bundle_revenue": income.bundle[j] * scale,
+            "cost": cost, "profit": revenue[j] - cost,
+            "satisfaction_mean": census.mean(census.satisfaction)[j],
+            "false_loyal_share": quad_share[j, loyalty.HOSTAGE],
+            "price": market.price[j], "network_quality": market.network_quality[j],
+            "service_quality": market.service_quality[j],
+            "transparency": market.transparency[j],
+            "aware_share": census.mean(census.aware)[j],
+            "stars_mean": census.mean(census.stars)[j],
+            "sc_total": sum(parts[p][j] for p in PARTS),
+            "network_problems": lived.network_problems[j] * scale,
+            "billing_surprises": lived.billing_surprises[j] * scale,
+            "complaints": lived.complaints[j] * scale,
+            "complaints_resolved_well": lived.resolved_well[j] * scale,
+            "bundle_share": census.mean(census.bundle_holders)[j],
+            "subsidised_contracts": flows.subsidised[j] * scale,
+            **lever_figures(runs, scale),
+        }
+        values.update({cost_column(k): lever_costs[k] for k in LEVER_KINDS})
+        values.update({q: quad_share[j, k] for k, q in enumerate(loyalty.QUADRANTS)})
+        values.update({f"sc_{p}": parts[p][j] for p in PARTS})
+        for name, value in values.items():
+            setattr(c, name, float(value))
+    model.datacollector.collect(model)

@@ -1,0 +1,154 @@
+"""One month, as a list of phases over a small context (sim/context.py).
+
+Each phase calls the mechanisms in sim/behaviour/ (each citing its seed) and the
+hooks of the carriers' active actions (sim/levers/base.py); the model times every
+phase in one place (`MNPModel.step`).
+
+  strategy      carriers apply this month's actions and set their offers
+  experiences   network problems, billing surprises, complaints, neglect, arrears
+  satisfaction  drift toward perceived value for money
+  social        contacts' carriers, word of mouth; who may port; MNP awareness
+  consider      who reviews their carrier this month (incl. actions' calls)
+  choose        logit choice with switching costs and incentives; actions reconsider
+  move          ports, new-number switches, leaving and joining; actions settle
+  update        tenure, contract, stars; loyalty quadrants; books; data collection
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import books
+from sim.behaviour import (
+    consideration,
+    experiences,
+    loyalty,
+    month_end,
+    moves,
+    satisfaction,
+    social,
+)
+from sim.behaviour.choice import choice_utilities
+from sim.behaviour.market import MarketState
+from sim.behaviour.opening import porting_open
+from sim.behaviour.switching_cost import switching_cost
+from sim.context import MonthContext
+from sim.levers import parity
+from sim.levers.base import Campaign
+
+if TYPE_CHECKING:
+    from sim.model import MNPModel
+
+
+def strategy(model: MNPModel, m: MonthContext) -> None:
+    """Carriers apply the actions active this month; the market's offers follow."""
+    for c in model.carriers:
+        c.apply_strategy(m.month)
+    m.launched = np.array([c.launched(m.month) for c in model.carriers])
+    m.market = model.market = MarketState.from_offers(m.spec, [c.offer for c in model.carriers],
+                                                      m.launched)
+    m.extra["campaigns"] = [
+        Campaign(j, k, a, state=model.action_state.setdefault((j, k), {}))
+        for j, c in enumerate(model.carriers) for k, a in c.active]
+
+
+def _campaigns(m: MonthContext) -> list[Campaign]:
+    return m.extra["campaigns"]
+
+
+def lived_experiences(model: MNPModel, m: MonthContext) -> None:
+    """Network problems, billing surprises, complaints, neglect, arrears."""
+    m.lived = experiences.live_experiences(m.rng["experiences"], m.subs, m.segments, m.market,
+                                           m.spec.behaviour)
+
+
+def satisfaction_drift(model: MNPModel, m: MonthContext) -> None:
+    """Satisfaction drifts toward what the carrier delivers for the money."""
+    satisfaction.update_satisfaction(m.subs, m.market, m.spec.behaviour)
+
+
+def social_influence(model: MNPModel, m: MonthContext) -> None:
+    """Contacts' carriers and satisfaction; who may port this month; MNP awareness."""
+    m.signals = model.social.signals(m.subs)
+    m.is_open, m.opening, m.port_hassle = porting_open(
+        m.spec.policy, m.spec.carrier_keys, m.spec.start, m.month, m.subs)
+    m.newly_aware = social.spread_awareness(m.rng["social"], m.subs, m.is_open, m.opening,
+                                            m.signals, m.spec.policy.awareness)
+
+
+def consider(model: MNPModel, m: MonthContext) -> None:
+    """Who reviews their carrier: triggers, base rates, and the rows actions call."""
+    subs = m.subs
+    m.contract_ended = np.flatnonzero(subs.contract_left == 1)
+    for run in _campaigns(m):
+        called = run.action.contact(run, m)
+        if called is not None:
+            m.contacted.append(called)
+    m.rows = consideration.reviewers(m.rng["consider"], subs, m.segments, m.lived.bad,
+                                     m.contract_ended, m.newly_aware, m.signals,
+                                     m.spec.behaviour, m.spec.population.social, m.contacted)
+    m.extra["report_costs"] = switching_costs_of(m, model.report_rows)
+
+
+def choose(model: MNPModel, m: MonthContext) -> None:
+    """Reviewers choose a carrier; actions add incentives, then may act on the choices."""
+    subs, market, rows = m.subs, m.market, m.rows
+    m.values, _ = m.values_of(rows)
+    m.extra["sample_values"], _ = m.values_of(model.report_rows)
+    m.costs = switching_costs_of(m, rows)
+    m.incentive = market.port_in_bonus + market.handset_subsidy * market.subsidy_take_up
+    for run in _campaigns(m):
+        run.action.incentives(run, m)
+    parity.claims(m)
+    m.utilities = choice_utilities(m.rng["choose"], rows, m.values, subs.carrier[rows],
+                                   m.costs.total, m.incentive, m.stay, m.spec.behaviour)
+    m.chosen = m.utilities.argmax(axis=1).astype(np.int8)
+    for run in _campaigns(m):
+        run.action.reconsider(run, m)
+
+
+def move(model: MNPModel, m: MonthContext) -> None:
+    """Ports and new-number switches; leavers replaced by newcomers; actions settle."""
+    subs, beh = m.subs, m.spec.behaviour
+    if model.snapshot_rows is not None:
+        m.extra["snapshot"] = model.before_moves(m)
+    m.start_carrier = subs.carrier.copy()
+    m.extra["satisfied"] = subs.satisfaction[model.report_rows] >= beh.satisfied_threshold
+    m.flows = moves.apply_moves(m.rng["move"], subs, m.segments, m.market, beh, m.rows,
+                                m.chosen, m.costs.is_port)
+    moves.replace_leavers(m.rng["move"], subs, m.segments, m.market, beh, m.values_of,
+                          m.spec.population.leave_rate, m.flows)
+    m.moved = m.start_carrier != subs.carrier
+    for run in _campaigns(m):
+        run.action.settle(run, m)
+
+
+def update(model: MNPModel, m: MonthContext) -> None:
+    """Loyalty quadrants, clocks and stars, the carriers' books, data collection."""
+    sample = model.report_rows
+    quad = loyalty.quadrant_counts(m.extra["sample_values"], m.start_carrier[sample],
+                                   m.extra["satisfied"], m.flows.left[sample], m.n_carriers)
+    if "snapshot" in m.extra:
+        model.snapshot(m.extra["snapshot"], m.flows.left)
+    census = month_end.close_month(m.subs, m.market)
+    books.record(model, m, quad, census, m.extra["report_costs"])
+
+
+#: (name, phase) in the order the month runs them; the names key the phase timings.
+PHASES = (
+    ("strategy", strategy),
+    ("experiences", lived_experiences),
+    ("satisfaction", satisfaction_drift),
+    ("social", social_influence),
+    ("consider", consider),
+    ("choose", choose),
+    ("move", move),
+    ("update", update),
+)
+
+
+def switching_costs_of(m: MonthContext, rows: np.ndarray):
+    """Switching-cost parts of `rows`, porting where MNP is open, known and allowed."""
+    return switching_cost(m.subs, m.market, m.spec.policy, m.is_open, m.port_hassle, rows)
