@@ -11,7 +11,7 @@ PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 python3 python \
 	$(wildcard /root/.pyenv/versions/3.1[2-9]*/bin/python3) \
 	$(wildcard /usr/local/bin/python3.1[2-9]) $(wildcard /usr/bin/python3.1[2-9])
 
-.PHONY: run test venv bench docs clean browser viz lesson
+.PHONY: run test venv bench docs clean browser fonts viz lesson
 
 define find_python
 for c in $(PYTHON_CANDIDATES) $$(command -v pyenv >/dev/null 2>&1 && ls -d "$$(pyenv root)"/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
@@ -32,7 +32,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/mnp run scenarios/china_mnp_2019.yaml --out out/china_mnp_2019 --force
 
-test: $(STAMP) browser
+test: $(STAMP) browser fonts
 	$(PY) -m pytest
 
 # Debian's chromium for the teaching page's browser test (Playwright drives it; no
@@ -48,18 +48,40 @@ browser:
 	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
 	  chromium >/dev/null || echo "note: could not install chromium"
 
-# The teaching page (scenarios/false_loyalty_demo.yaml) at http://127.0.0.1:8765
-viz: $(STAMP)
-	$(VENV)/bin/mnp viz
+# A CJK font for the Chinese page, charts and lesson figures (`--lang zh`): Debian's
+# fonts-wqy-microhei (1.6 MB download, 5 MB installed), found by file by sim/i18n.py.
+# Installed with apt as root or with password-less sudo, like chromium above; elsewhere
+# the Chinese tests are skipped locally (and fail under CI=true).
+CJK_FONT_PACKAGE := fonts-wqy-microhei
+fonts:
+	@if [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || \
+	   [ -n "$$(fc-list :lang=zh file 2>/dev/null)" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "note: no apt-get; install a CJK font (WenQuanYi Micro Hei or Noto Sans CJK) for --lang zh"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	else echo "note: not root; run 'sudo apt-get install $(CJK_FONT_PACKAGE)' for --lang zh"; exit 0; fi; \
+	echo "Installing $(CJK_FONT_PACKAGE) for the Chinese page and figures..."; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	  $(CJK_FONT_PACKAGE) >/dev/null || echo "note: could not install $(CJK_FONT_PACKAGE)"
 
-# Regenerate the lesson's figures (docs/figures/false-loyalty/) and print its numbers.
+# The teaching page (scenarios/false_loyalty_demo.yaml) at http://127.0.0.1:8765;
+# VIZ_ARGS="--lang zh" or VIZ_ARGS="--host 0.0.0.0" (a classroom) pass options.
+viz: $(STAMP)
+	$(VENV)/bin/mnp viz $(VIZ_ARGS)
+
+# Regenerate the lesson's figures (docs/figures/false-loyalty/, and in Chinese
+# docs/figures/false-loyalty-zh/), rewrite both lessons' quadrant tables from the code,
+# and print the numbers the lessons quote.
 LESSON_OUT := out/false_loyalty_demo
 LESSON_FIGURES := subscribers churn loyalty switching_cost net_porting
-lesson: $(STAMP)
+lesson: $(STAMP) fonts
 	$(VENV)/bin/mnp run scenarios/false_loyalty_demo.yaml --out $(LESSON_OUT) --force
 	mkdir -p docs/figures/false-loyalty
 	for f in $(LESSON_FIGURES); do cp $(LESSON_OUT)/$$f.png docs/figures/false-loyalty/; done
-	$(PY) -m sim.story scenarios/false_loyalty_demo.yaml $(LESSON_OUT)
+	$(PY) -m sim.story scenarios/false_loyalty_demo.yaml $(LESSON_OUT) \
+	  --lesson docs/teaching-false-loyalty.md
+	$(PY) -m sim.story scenarios/false_loyalty_demo.yaml $(LESSON_OUT) --lang zh \
+	  --figures docs/figures/false-loyalty-zh --lesson docs/teaching-false-loyalty.zh.md
 
 # Benchmarks print their figures and write CSV + PNG to experiments/bench/results/
 # (about 10 minutes on 2 cores; BENCH_SIZES=... to change the scaling sizes).

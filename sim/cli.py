@@ -486,10 +486,27 @@ def viz(
              "0.0.0.0 lets a classroom reach it.")] = "127.0.0.1",
     open_browser: Annotated[bool, typer.Option(
         "--open/--no-open", help="Also open the page in this computer's browser.")] = False,
+    lang: Annotated[str, typer.Option(
+        help="Language the page starts in: en or zh (a button on the page switches).")] = "en",
+    join_code: Annotated[str, typer.Option(
+        help="Code students need in the address (?join=CODE): 'auto' makes one when the "
+             "page is reachable from the network, 'off' never asks, anything else is the "
+             "code.")] = "auto",
 ) -> None:
-    """Open the interactive teaching page (Mesa SolaraViz) in the browser at http://HOST:PORT."""
+    """Open the interactive teaching page in the browser at http://HOST:PORT."""
     import socket
 
+    from sim import i18n
+    from sim.viz import server
+
+    try:
+        lang = i18n.check_lang(lang)
+    except i18n.LanguageError:
+        fail(i18n.t("cli.bad_lang", "en", lang=lang, choices=", ".join(i18n.LANGUAGES)))
+    try:
+        code = server.join_code_for(host, join_code)
+    except ValueError as exc:
+        fail(str(exc))
     path, _ = _load(scenario or default_scenario(TEACHING_SCENARIO), [])
     try:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
@@ -498,9 +515,17 @@ def viz(
     except OSError as exc:
         fail(f"--port/--host: cannot listen on {host}:{port} ({exc.strerror or exc}); "
              "choose another port with --port, or a local address with --host")
-    from sim.viz.server import serve
-    out.print(f"Teaching page for {path} at http://{host}:{port}  (Ctrl-C stops it)")
-    serve(path, host, port, open_browser)
+    if server.is_loopback(host):
+        suffix = f"?join={code}" if code else ""
+        out.print(f"Teaching page for {path} at http://{host}:{port}/{suffix}  (Ctrl-C stops it)",
+                  highlight=False, soft_wrap=True)
+    else:
+        for line in server.classroom_notice(host, port, code):
+            (err if line.startswith("warning") else out).print(line, highlight=False,
+                                                              soft_wrap=True)
+        out.print(f"Teaching page for {path}  (Ctrl-C stops it)", highlight=False,
+                  soft_wrap=True)
+    server.serve(path, host, port, open_browser, lang, code)
 
 
 @app.command()

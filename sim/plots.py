@@ -1,8 +1,5 @@
 """Plots of one run, for people: labelled axes with units, consistent carrier colours.
 
-Values are plotted as they are (subscribers, yuan, percent) and every axis is
-formatted by `sim.axes`, so ticks read "950 M" or "¥800" and labels name the unit.
-
 Each chart is an axes-level `draw_*` function over the run's monthly per-carrier
 series, so the saved PNGs and the live teaching page (`sim.viz`) draw the same
 thing the same way; the `plot_*` functions lay them out and save them.
@@ -19,31 +16,35 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 
-from sim.axes import readable_axis
+from sim import i18n  # noqa: E402
+from sim.axes import ReadableFormatter  # noqa: E402
 from sim.outputs import atomic_write  # noqa: E402
 from sim.style import (  # noqa: E402
     MARKET,
     QUADRANT_COLOURS,
-    QUADRANT_LABELS,
     QUADRANTS,
     SWITCHING_COST_PARTS,
     carrier_colour,
-    carrier_label,
     carriers_of,
     look_of,
 )
+
+
+def _readable(ax: Axes, kind: str, signed: bool = False) -> None:
+    """Ticks as people read them (950 M, 350 k, ¥1.2 k), one scale per axis (sim.axes)."""
+    ax.yaxis.set_major_formatter(ReadableFormatter(kind, signed))
 
 
 def _dates(frame: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(frame["month"] + "-01")
 
 
-def mark_mnp(ax: Axes, mnp_start: str | None) -> None:
+def mark_mnp(ax: Axes, mnp_start: str | None, lang: str = "en") -> None:
     """A dashed line where number portability opens."""
     if mnp_start:
         ax.axvline(pd.to_datetime(mnp_start + "-01"), color="grey", ls="--", lw=1)
-        ax.annotate("MNP opens", (pd.to_datetime(mnp_start + "-01"), 1), xycoords=("data",
-                    "axes fraction"), xytext=(3, -12), textcoords="offset points",
+        ax.annotate(i18n.t("legend.mnp_opens", lang), (pd.to_datetime(mnp_start + "-01"), 1),
+                    xycoords=("data", "axes fraction"), xytext=(3, -12), textcoords="offset points",
                     fontsize=8, color="grey")
 
 
@@ -66,47 +67,50 @@ def churn_percent(rows: pd.DataFrame) -> pd.Series:
     return 100 * (rows["port_out"] + rows["switch_out_new_number"]) / starting_subscribers(rows)
 
 
-def quadrant_subscribers(rows: pd.DataFrame) -> dict[str, pd.Series]:
-    """One carrier's subscribers in each loyalty quadrant at the start of each month."""
+def quadrant_millions(rows: pd.DataFrame) -> dict[str, pd.Series]:
+    """One carrier's subscribers (millions) in each loyalty quadrant at the start of each month."""
     start = starting_subscribers(rows)
-    return {q: rows[q] * start for q in QUADRANTS}
+    return {q: rows[q] * start / 1e6 for q in QUADRANTS}
 
 
 def quadrants_of(ts: pd.DataFrame, key: str) -> tuple[pd.Series, dict[str, pd.Series]]:
-    """(dates, quadrant -> subscribers) for one carrier or the whole market."""
+    """(dates, quadrant -> millions) for one carrier or the whole market."""
     if key != MARKET:
         rows = ts[ts["carrier"] == key]
-        return _dates(rows), quadrant_subscribers(rows)
+        return _dates(rows), quadrant_millions(rows)
     per = [quadrants_of(ts, k) for k in carriers_of(ts)]
     return per[0][0], {q: sum(p[1][q].to_numpy() for p in per) for q in QUADRANTS}
 
 
-def draw_shares(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
+def draw_shares(ax: Axes, ts: pd.DataFrame, mnp_start: str | None, lang: str = "en") -> None:
     """Market share (%) per carrier."""
     total = ts.groupby("month")["subscribers"].transform("sum")
     for key in carriers_of(ts):
         rows = ts[ts["carrier"] == key]
-        ax.plot(_dates(rows), rows["subscribers"] / total[rows.index],
-                color=carrier_colour(key, look_of(ts)), label=carrier_label(key, look_of(ts)))
-    ax.set(xlabel="month", title="Market share by carrier")
-    readable_axis(ax, "y", "share", "market share")
-    mark_mnp(ax, mnp_start)
+        ax.plot(_dates(rows), 100 * rows["subscribers"] / total[rows.index],
+                color=carrier_colour(key, look_of(ts)),
+                label=i18n.carrier_label(key, lang, look_of(ts)))
+    ax.set(ylabel=i18n.t("axis.share", lang), xlabel=i18n.t("axis.month", lang),
+           title=i18n.t("title.shares", lang))
+    mark_mnp(ax, mnp_start, lang)
     ax.legend(fontsize=8)
 
 
-def draw_subscribers(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
+def draw_subscribers(ax: Axes, ts: pd.DataFrame, mnp_start: str | None,
+                     lang: str = "en") -> None:
     """Subscribers per carrier."""
     for key in carriers_of(ts):
         rows = ts[ts["carrier"] == key]
         ax.plot(_dates(rows), rows["subscribers"], color=carrier_colour(key, look_of(ts)),
-                label=carrier_label(key, look_of(ts)))
-    ax.set(xlabel="month", title="Subscribers by carrier")
-    readable_axis(ax, "y", "count", "subscribers")
-    mark_mnp(ax, mnp_start)
+                label=i18n.carrier_label(key, lang, look_of(ts)))
+    ax.set(ylabel=i18n.t("axis.subscribers", lang), xlabel=i18n.t("axis.month", lang),
+           title=i18n.t("title.subscribers", lang))
+    _readable(ax, "count")
+    mark_mnp(ax, mnp_start, lang)
     ax.legend(fontsize=8)
 
 
-def draw_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
+def draw_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None, lang: str = "en") -> None:
     """Monthly port-ins (solid, up), port-outs (dotted, down) and net porting (bold)."""
     for key in carriers_of(ts):
         rows, colour = ts[ts["carrier"] == key], carrier_colour(key, look_of(ts))
@@ -114,62 +118,67 @@ def draw_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
         ax.plot(dates, rows["port_in"], color=colour, lw=1, alpha=0.7)
         ax.plot(dates, -rows["port_out"], color=colour, lw=1, ls=":", alpha=0.9)
         ax.plot(dates, rows["net_porting"], color=colour, lw=2.2,
-                label=f"{carrier_label(key, look_of(ts))} net")
-    ax.plot([], [], color="grey", lw=1, label="port-ins (above 0)")
-    ax.plot([], [], color="grey", lw=1, ls=":", label="port-outs (below 0)")
+                label=i18n.t("legend.net", lang,
+                             carrier=i18n.carrier_label(key, lang, look_of(ts))))
+    ax.plot([], [], color="grey", lw=1, label=i18n.t("legend.port_ins", lang))
+    ax.plot([], [], color="grey", lw=1, ls=":", label=i18n.t("legend.port_outs", lang))
     ax.axhline(0, color="black", lw=0.6)
-    ax.set(xlabel="month", title="Monthly port-ins, port-outs and net porting")
-    readable_axis(ax, "y", "count", "ports", per="month")
-    mark_mnp(ax, mnp_start)
+    ax.set(ylabel=i18n.t("axis.flow", lang), xlabel=i18n.t("axis.month", lang),
+           title=i18n.t("title.porting", lang))
+    _readable(ax, "count", signed=True)
+    mark_mnp(ax, mnp_start, lang)
     ax.legend(fontsize=7, ncol=2)
 
 
 def draw_net_porting(ax: Axes, ts: pd.DataFrame, mnp_start: str | None,
-                     cumulative: bool = False) -> None:
+                     cumulative: bool = False, lang: str = "en") -> None:
     """Monthly or cumulative net porting (subscribers) per carrier."""
     for key in carriers_of(ts):
         rows = ts[ts["carrier"] == key]
         net = rows["net_porting"].cumsum() if cumulative else rows["net_porting"]
-        ax.plot(_dates(rows), net, color=carrier_colour(key, look_of(ts)), label=carrier_label(key, look_of(ts)))
+        ax.plot(_dates(rows), net, color=carrier_colour(key, look_of(ts)),
+                label=i18n.carrier_label(key, lang, look_of(ts)))
     if cumulative:
-        ax.set_title("Cumulative net porting")
-        readable_axis(ax, "y", "count", "cumulative net porting")
+        ax.set(ylabel=i18n.t("axis.cum_net", lang), title=i18n.t("title.cum_net", lang))
     else:
-        ax.set_title("Monthly net porting (port-ins - port-outs)")
-        readable_axis(ax, "y", "count", "net porting", per="month")
-    ax.set_xlabel("month")
+        ax.set(ylabel=i18n.t("axis.net", lang), title=i18n.t("title.net", lang))
+    _readable(ax, "count", signed=True)
+    ax.set_xlabel(i18n.t("axis.month", lang))
     ax.axhline(0, color="black", lw=0.6)
-    mark_mnp(ax, mnp_start)
+    mark_mnp(ax, mnp_start, lang)
     ax.legend(fontsize=8)
 
 
-def draw_churn(ax: Axes, ts: pd.DataFrame, mnp_start: str | None) -> None:
+def draw_churn(ax: Axes, ts: pd.DataFrame, mnp_start: str | None, lang: str = "en") -> None:
     """Monthly churn (%) per carrier and for the whole market."""
     for key in (*carriers_of(ts), MARKET):
         rows = _of(ts, key)
         ax.plot(_dates(rows), churn_percent(rows), color=carrier_colour(key, look_of(ts)),
-                lw=2.2 if key == MARKET else 1.2, label=carrier_label(key, look_of(ts)))
-    ax.set(xlabel="month", title="Monthly churn: ported or switched to a new number")
-    readable_axis(ax, "y", "percent", "churn (% of subscribers/month)")
+                lw=2.2 if key == MARKET else 1.2, label=i18n.carrier_label(key, lang, look_of(ts)))
+    ax.set(ylabel=i18n.t("axis.churn", lang), xlabel=i18n.t("axis.month", lang),
+           title=i18n.t("title.churn", lang))
     ax.set_ylim(bottom=0)
-    mark_mnp(ax, mnp_start)
+    mark_mnp(ax, mnp_start, lang)
     ax.legend(fontsize=8)
 
 
-def draw_quadrants(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | None) -> None:
-    """Subscribers in each loyalty quadrant, stacked, for a carrier or the market."""
-    dates, counts = quadrants_of(ts, key)
-    ax.stackplot(dates, *[counts[q] for q in QUADRANTS],
+def draw_quadrants(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | None,
+                   lang: str = "en") -> None:
+    """Subscribers (millions) in each loyalty quadrant, stacked, for a carrier or the market."""
+    dates, millions = quadrants_of(ts, key)
+    ax.stackplot(dates, *[millions[q] for q in QUADRANTS],
                  colors=[QUADRANT_COLOURS[q] for q in QUADRANTS],
-                 labels=[QUADRANT_LABELS[q] for q in QUADRANTS], alpha=0.9)
-    ax.set(title=f"Loyalty quadrants: {carrier_label(key, look_of(ts))}", xlabel="month")
-    readable_axis(ax, "y", "count", "subscribers at month start")
+                 labels=[i18n.quadrant_label(q, lang) for q in QUADRANTS], alpha=0.9)
+    carrier = i18n.carrier_label(key, lang, look_of(ts))
+    ax.set(title=i18n.t("title.quadrants", lang, carrier=carrier),
+           xlabel=i18n.t("axis.month", lang), ylabel=i18n.t("axis.quadrant_m", lang))
     ax.set_ylim(bottom=0)
-    mark_mnp(ax, mnp_start)
+    mark_mnp(ax, mnp_start, lang)
     ax.legend(loc="lower left", fontsize=7)
 
 
-def draw_switching_cost(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | None) -> None:
+def draw_switching_cost(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | None,
+                        lang: str = "en") -> None:
     """Mean switching cost per subscriber (yuan), stacked by part, for a carrier or the
     market (the market's mean weights carriers by their subscribers)."""
     if key == MARKET:
@@ -181,10 +190,12 @@ def draw_switching_cost(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | N
         rows = ts[ts["carrier"] == key]
         parts = [rows[p] for p in SWITCHING_COST_PARTS]
     ax.stackplot(_dates(rows), *parts, colors=list(SWITCHING_COST_PARTS.values()),
-                 labels=[p.removeprefix("sc_").replace("_", " ") for p in SWITCHING_COST_PARTS])
-    ax.set(title=f"Switching cost by part: {carrier_label(key, look_of(ts))}", xlabel="month")
-    readable_axis(ax, "y", "yuan", "mean switching cost (yuan, one-off)")
-    mark_mnp(ax, mnp_start)
+                 labels=[i18n.cost_part_label(p, lang) for p in SWITCHING_COST_PARTS])
+    carrier = i18n.carrier_label(key, lang, look_of(ts))
+    ax.set(title=i18n.t("title.cost", lang, carrier=carrier),
+           xlabel=i18n.t("axis.month", lang), ylabel=i18n.t("axis.cost", lang))
+    _readable(ax, "yuan")
+    mark_mnp(ax, mnp_start, lang)
     ax.legend(loc="upper right", fontsize=7)
 
 
@@ -196,11 +207,13 @@ def _save(fig, path: Path) -> None:
     plt.close(fig)
 
 
-def plot_subscribers(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
-    """Subscribers and market share (%) per carrier over time."""
+@i18n.in_language
+def plot_subscribers(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path,
+                     lang: str = "en") -> None:
+    """Subscribers (millions) and market share (%) per carrier over time."""
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    draw_subscribers(ax1, ts, mnp_start)
-    draw_shares(ax2, ts, mnp_start)
+    draw_subscribers(ax1, ts, mnp_start, lang)
+    draw_shares(ax2, ts, mnp_start, lang)
     fig.suptitle(title)
     _save(fig, path)
 
@@ -217,42 +230,36 @@ def _panels(count: int, width: float, sharey: bool) -> list[Axes]:
     return axes[:count]
 
 
-def plot_net_porting(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
+@i18n.in_language
+def plot_net_porting(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path,
+                     lang: str = "en") -> None:
     """Monthly net porting and cumulative net porting per carrier."""
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    draw_net_porting(ax1, ts, mnp_start)
-    draw_net_porting(ax2, ts, mnp_start, cumulative=True)
+    draw_net_porting(ax1, ts, mnp_start, lang=lang)
+    draw_net_porting(ax2, ts, mnp_start, cumulative=True, lang=lang)
     fig.suptitle(title)
     _save(fig, path)
 
 
-def _panels(count: int, width: float, sharey: bool) -> list[Axes]:
-    """One panel per carrier (or the market), up to four a row; unused panels hidden."""
-    cols = min(count, 4)
-    rows = -(-count // cols)
-    fig, grid = plt.subplots(rows, cols, figsize=(width * cols, 4 * rows), sharey=sharey,
-                             squeeze=False)
-    axes = list(grid.ravel())
-    for ax in axes[count:]:
-        ax.set_visible(False)
-    return axes[:count]
-
-
-def plot_churn(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
+@i18n.in_language
+def plot_churn(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path,
+               lang: str = "en") -> None:
     """Monthly churn per carrier and market-wide."""
     fig, ax = plt.subplots(figsize=(8, 4))
-    draw_churn(ax, ts, mnp_start)
+    draw_churn(ax, ts, mnp_start, lang)
     fig.suptitle(title)
     _save(fig, path)
 
 
-def plot_loyalty(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
-    """Loyalty quadrants (subscribers, stacked): the market, then each carrier."""
+@i18n.in_language
+def plot_loyalty(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path,
+                 lang: str = "en") -> None:
+    """Loyalty quadrants (millions of subscribers, stacked): the market, then each carrier."""
     keys = (MARKET, *carriers_of(ts))
     axes = _panels(len(keys), 4.0, sharey=False)
     fig = axes[0].figure
     for ax, key in zip(axes, keys):
-        draw_quadrants(ax, ts, key, mnp_start)
+        draw_quadrants(ax, ts, key, mnp_start, lang)
         if ax is not axes[0]:
             ax.get_legend().remove()
             ax.set_ylabel("")
@@ -260,13 +267,15 @@ def plot_loyalty(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path
     _save(fig, path)
 
 
-def plot_switching_cost(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path) -> None:
+@i18n.in_language
+def plot_switching_cost(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path,
+                        lang: str = "en") -> None:
     """Average switching cost per subscriber (yuan), split into its parts, per carrier."""
     keys = carriers_of(ts)
-    axes = _panels(len(keys), 4.4, sharey=True)
+    axes = _panels(len(keys), 4.3, sharey=True)
     fig = axes[0].figure
     for ax, key in zip(axes, keys):
-        draw_switching_cost(ax, ts, key, mnp_start)
+        draw_switching_cost(ax, ts, key, mnp_start, lang)
         if ax is not axes[-1]:
             ax.get_legend().remove()
         if ax is not axes[0]:

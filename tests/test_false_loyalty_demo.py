@@ -60,3 +60,102 @@ def test_without_mnp_there_is_no_surge_and_hostages_stay(demo):
     without = tell(ts, demo.start, demo.policy.mnp_start)  # months only: MNP never opens here
     assert without.churn_surge < with_mnp.churn_surge / 5
     assert without.hostage_end > with_mnp.hostage_end * 2
+
+
+# ---------------------------------------------------------------- the lesson's table and figures
+
+LESSONS = {"en": DEMO.parents[1] / "docs" / "teaching-false-loyalty.md",
+           "zh": DEMO.parents[1] / "docs" / "teaching-false-loyalty.zh.md"}
+
+
+def test_quadrant_rules_are_what_the_model_classifies():
+    import itertools
+
+    import numpy as np
+
+    from sim.behaviour.loyalty import QUADRANTS, classify
+    from sim.story import quadrant_rules
+
+    rules = quadrant_rules()
+    for left, satisfied, prefers in itertools.product((False, True), repeat=3):
+        values = np.array([[1.0, 2.0 if prefers else 0.5, 0.0]])  # carrier 0 is current
+        code = classify(values, np.array([0], dtype=np.int8), np.array([satisfied]),
+                        np.array([left]))[0]
+        matching = [r for r in rules if r.moves == left
+                    and r.satisfied in (None, satisfied) and r.prefers_other in (None, prefers)]
+        assert [r.quadrant for r in matching] == [QUADRANTS[code]], (left, satisfied, prefers)
+    by_name = {(r.quadrant, r.moves): r for r in rules}
+    hostage, defector = by_name[("hostage", False)], by_name[("defector", True)]
+    assert (hostage.moves, hostage.satisfied, hostage.prefers_other) == (False, False, True)
+    assert defector.moves and not defector.satisfied  # the defector leaves; the hostage stays
+
+
+@pytest.mark.parametrize("lang", sorted(LESSONS))
+def test_each_lesson_quotes_the_codes_quadrant_table(lang):
+    from sim.story import quadrant_table, with_quadrant_table
+
+    text = LESSONS[lang].read_text()
+    assert quadrant_table(lang) in text
+    assert with_quadrant_table(text, lang) == text, "run `make lesson` to regenerate it"
+
+
+@pytest.mark.parametrize("lang", sorted(LESSONS))
+def test_each_lessons_figures_exist(lang):
+    import re
+
+    text = LESSONS[lang].read_text()
+    figures = re.findall(r"\]\((figures/[^)]+\.png)\)", text)
+    assert len(figures) == 5
+    assert all(f.startswith("figures/false-loyalty-zh/" if lang == "zh" else
+                            "figures/false-loyalty/") for f in figures)
+    for f in figures:
+        assert (LESSONS[lang].parent / f).is_file(), f
+
+
+def _cjk_font_or_skip():
+    import os
+
+    from sim import i18n
+
+    if i18n.cjk_font() is None:
+        if os.environ.get("CI"):
+            pytest.fail(i18n.FONT_HELP)
+        pytest.skip(i18n.FONT_HELP)
+
+
+def test_chinese_figures_have_every_glyph(tmp_path, demo):
+    import warnings
+
+    from sim.story import write_figures
+
+    _cjk_font_or_skip()
+    ts = run(load_scenario(DEMO, ["population.size=2000", "months=15"]), seed=7).timeseries
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        written = write_figures(ts, demo.policy.mnp_start, tmp_path, "zh")
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert not missing, missing[:3]
+    assert len(written) == 5 and all(p.stat().st_size > 10_000 for p in written)
+
+
+def test_english_figures_keep_their_font(tmp_path, demo):
+    """Drawing in Chinese first does not change the font of a later English figure."""
+    import matplotlib
+
+    from sim import plots
+
+    _cjk_font_or_skip()
+    ts = run(load_scenario(DEMO, ["population.size=2000", "months=3"]), seed=7).timeseries
+    before = list(matplotlib.rcParams["font.family"])
+    plots.plot_churn(ts, "t", None, tmp_path / "zh.png", lang="zh")
+    assert list(matplotlib.rcParams["font.family"]) == before
+
+
+def test_story_refuses_an_unknown_language(capsys):
+    from sim.story import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main([str(DEMO), "out/nowhere", "--lang", "fr"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "--lang" in err and "'fr'" in err and "Traceback" not in err

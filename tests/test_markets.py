@@ -177,6 +177,6 @@ def test_calibrate_a_four_carrier_market(tmp_path):
 
 
 def test_teaching_controls_cover_every_carrier():
-    params = controls(MARKETS["broadnet"][0])
+    names = {c.name for c in controls(MARKETS["broadnet"][0])}
     for key in ("mobile", "unicom", "telecom", "broadnet"):
-        assert f"{key}_price" in params and f"{key}_service" in params
+        assert f"{key}.price" in names and f"{key}.service" in names

@@ -26,6 +26,7 @@ PACKAGES = (
     "@widgetti/vue-grid-layout@2.3.13-alpha.2",
     "requirejs@2.3.6",
     "font-awesome@4.5.0",
+    "echarts@5.4.0",  # solara.FigureEcharts: the page's charts are drawn in the browser
 )
 
 

@@ -1,113 +1,245 @@
-"""The teaching page's live charts: the same drawings as the saved PNGs (`sim.plots`),
-redrawn after every step, plus the sample of subscribers and a one-line status.
+"""The teaching page's charts as ECharts options: drawn by the browser, not the server.
 
-Figures are `matplotlib.figure.Figure` objects (not pyplot), so drawing is safe
-from the server's threads.
+A step sends each chart's few kilobytes of numbers and the browser redraws it, instead
+of the server rendering and sending six matplotlib PNGs (about 1.5 s a month on two
+cores). The series are the saved PNGs' series, computed by the same `sim.plots`
+functions (`churn_percent`, `quadrants_of`, `starting_subscribers`); the colours are
+`sim.style`'s and every word comes from `sim.i18n`, so `lang="zh"` gives Chinese charts.
+
+Each `*_option` function is pure (series in, a JSON-able dict out), so it is tested
+without a browser. Carriers are the ones in the series (`carrier` column), in order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
-import solara
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from mesa.visualization.utils import update_counter
 
-from sim import plots
-from sim.behaviour.loyalty import HOSTAGE, QUADRANTS
-from sim.results import timeseries_of
-from sim.params import month_index
-from sim.style import MARKET, carrier_colour, carrier_label, scenario_look
-from sim.viz.controls import TeachingModel
+from sim import i18n, plots
+from sim.behaviour.loyalty import QUADRANTS
+from sim.params import month_index, month_label
+from sim.style import MARKET, QUADRANT_COLOURS, SWITCHING_COST_PARTS, look_of, scenario_look
+from sim.style import carrier_colour as style_colour
 
-#: The sample view: columns x rows of subscribers.
+#: The sample view: columns of subscribers.
 GRID_COLUMNS = 20
-def _choices(model: TeachingModel) -> dict[str, str]:
-    """Menu label -> carrier key (or MARKET) for the model's carriers."""
-    look = scenario_look(model.spec)
-    return {carrier_label(k, look): k for k in (MARKET, *look)}
+FONT = 11
 
 
-def _figure(width: float = 6.4, height: float = 3.8) -> tuple[Figure, object]:
-    fig = Figure(figsize=(width, height), dpi=90)
-    return fig, fig.subplots()
+def carriers_in(ts: pd.DataFrame) -> list[str]:
+    """The carriers in a time series, in the order they appear."""
+    return list(dict.fromkeys(ts["carrier"])) if len(ts) else []
 
 
-def _show(fig: Figure, model: TeachingModel | None = None):
-    """Render a figure; time axes span the whole run, so charts fill in left to right."""
-    for ax in fig.axes:
-        ax.tick_params(axis="x", labelrotation=30, labelsize=8)
-        if model is not None:
-            ax.set_xlim(*run_span(model))
-    fig.tight_layout()
-    return solara.FigureMatplotlib(fig, format="png")
+class Frames:
+    """A run's series so far as numpy columns per carrier and for the whole market: built
+    once per month, so six charts do not each filter and sum the DataFrame again.
+    `sim.plots`' series functions take these dicts as they take DataFrame rows."""
+
+    def __init__(self, ts: pd.DataFrame):
+        self.look = look_of(ts)  # the carriers' labels and colours (sim.style)
+        self.keys = carriers_in(ts)
+        numeric = [c for c in ts.columns if c not in ("month", "carrier")]
+        self.rows: dict[str, dict[str, np.ndarray]] = {}
+        for key in self.keys:
+            mine = ts[ts["carrier"] == key]
+            cols = {c: mine[c].to_numpy(dtype=float) for c in numeric}
+            cols["month"] = mine["month"].to_numpy()
+            self.rows[key] = cols
+        self.months = self.rows[self.keys[0]]["month"].tolist() if self.keys else []
+        self.market = {c: sum(self.rows[k][c] for k in self.keys) for c in numeric} \
+            if self.keys else {}
+
+    @property
+    def empty(self) -> bool:
+        return not self.months
+
+    def colour(self, key: str) -> str:
+        return style_colour(key, self.look)
+
+    def label(self, key: str, lang: str) -> str:
+        return i18n.carrier_label(key, lang, self.look)
+
+    def of(self, key: str) -> dict[str, np.ndarray]:
+        """One carrier's columns, or the market's (summed over carriers) for MARKET."""
+        return self.market if key == MARKET else self.rows[key]
 
 
-def run_span(model: TeachingModel) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last simulated month as dates."""
-    first = pd.Timestamp(model.spec.start + "-01")
-    return first, first + pd.DateOffset(months=model.spec.months - 1)
+def as_frames(series: pd.DataFrame | Frames) -> Frames:
+    return series if isinstance(series, Frames) else Frames(series)
 
 
-def _waiting():
-    return solara.Info("Press Step (or ▶) to simulate the first month.")
+def run_months(start: str, months: int) -> list[str]:
+    """Every month of the run ("2019-01", ...): the x axis spans the run, so a chart
+    fills in from left to right."""
+    return [month_label(start, i) for i in range(months)]
 
 
-def _chart(draw: Callable[[object, pd.DataFrame, str | None], None]):
-    """A page component drawing one `sim.plots` chart of the series so far. Its
-    container has the class `mnp-<name>` (e.g. mnp-shares), for tests and styling."""
-    name = draw.__name__.removeprefix("draw_")
-
-    def component(model: TeachingModel):
-        ts = timeseries_of(model)
-        with solara.Column(classes=[f"mnp-{name}"]) as column:
-            if ts.empty:
-                _waiting()
-            else:
-                fig, ax = _figure()
-                draw(ax, ts, model.spec.policy.first_opening)
-                _show(fig, model)
-        return column
-
-    component.__name__ = name.title() + "Chart"
-    return component
+def _round(values, digits: int = 4) -> list[float | None]:
+    """Numbers for JSON: 4 significant digits, NaN as a gap."""
+    out = []
+    for v in np.asarray(values, dtype=float):
+        out.append(None if not np.isfinite(v) else float(f"{v:.{digits}g}"))
+    return out
 
 
-SharesChart = _chart(plots.draw_shares)
-PortingChart = _chart(plots.draw_porting)
-ChurnChart = _chart(plots.draw_churn)
+def _base(title: str, months: list[str], ylabel: str, lang: str, *, legend: list[str],
+          mnp: str | None, legend_top: int = 20) -> dict:
+    option = {
+        "animation": False,  # a step redraws at once, and spares a weak laptop's CPU
+        "title": {"text": title, "left": "center", "top": 0,
+                  "textStyle": {"fontSize": FONT + 1, "fontWeight": "bold"}},
+        "tooltip": {"trigger": "axis", "confine": True, "textStyle": {"fontSize": FONT}},
+        "legend": {"data": legend, "top": legend_top, "textStyle": {"fontSize": FONT - 1},
+                   "itemWidth": 14, "itemHeight": 8, "itemGap": 6},
+        "grid": {"left": 52, "right": 14, "top": legend_top + 24 + 14 * (len(legend) > 4),
+                 "bottom": 40},
+        "xAxis": {"type": "category", "data": months, "boundaryGap": False,
+                  "name": i18n.t("axis.month", lang), "nameLocation": "middle", "nameGap": 24,
+                  "nameTextStyle": {"fontSize": FONT - 1},
+                  "axisLabel": {"fontSize": FONT - 2, "interval": 5}},
+        "yAxis": {"type": "value", "name": ylabel, "nameLocation": "middle", "nameGap": 38,
+                  "nameTextStyle": {"fontSize": FONT - 1}, "axisLabel": {"fontSize": FONT - 2},
+                  "scale": False},
+        "series": [],
+    }
+    option["_mnp"] = mnp if mnp in months else None
+    return option
 
 
-def _chart_per_carrier(draw, label: str, first: str):
-    """A page component drawing a per-carrier `sim.plots` chart, with a menu to pick
-    the carrier or the whole market (starting at `first`)."""
-    name = draw.__name__.removeprefix("draw_")
-
-    @solara.component
-    def component(model: TeachingModel):
-        update_counter.get()  # redraw after every step, like Mesa's own components
-        choices = _choices(model)
-        choice, set_choice = solara.use_state(carrier_label(first, scenario_look(model.spec)))
-        ts = timeseries_of(model)
-        with solara.Column(classes=[f"mnp-{name.replace('_', '-')}"]):
-            solara.Select(label, value=choice, values=list(choices), on_value=set_choice)
-            if ts.empty:
-                _waiting()
-            else:
-                fig, ax = _figure()
-                draw(ax, ts, choices.get(choice, MARKET), model.spec.policy.first_opening)
-                _show(fig, model)
-
-    return component
+def _mark_mnp(option: dict, lang: str) -> dict:
+    """A dashed line where number portability opens, on the first series."""
+    mnp = option.pop("_mnp", None)
+    if mnp and option["series"]:
+        option["series"][0]["markLine"] = {
+            "silent": True, "symbol": "none",
+            "lineStyle": {"color": "grey", "type": "dashed", "width": 1},
+            "label": {"formatter": i18n.t("legend.mnp_opens", lang), "position": "insideEndTop",
+                      "fontSize": FONT - 2, "color": "grey"},
+            "data": [{"xAxis": mnp}]}
+    return option
 
 
-#: Loyalty quadrants (millions, stacked), China Mobile's first: the false-loyal incumbent.
-QuadrantChart = _chart_per_carrier(plots.draw_quadrants, "Quadrants of", "mobile")
-#: Mean switching cost by part (yuan), the whole market's first.
-SwitchingCostChart = _chart_per_carrier(plots.draw_switching_cost, "Switching cost of", MARKET)
+def _line(name: str, data, colour: str, width: float = 1.6, dash: str = "solid",
+          show_in_legend: bool = True) -> dict:
+    values = _round(data)
+    return {"type": "line", "name": name, "data": values,
+            "showSymbol": len(values) == 1, "symbolSize": 4,  # one month: a dot, not nothing
+            "lineStyle": {"color": colour, "width": width, "type": dash},
+            "itemStyle": {"color": colour}, "emphasis": {"disabled": True},
+            **({} if show_in_legend else {"legendHoverLink": False})}
+
+
+def shares_option(series: pd.DataFrame | Frames, start: str, months: int, mnp: str | None,
+                  lang: str = "en") -> dict:
+    """Market share (%) per carrier."""
+    fr = as_frames(series)
+    names = [fr.label(k, lang) for k in fr.keys]
+    option = _base(i18n.t("title.shares", lang), run_months(start, months),
+                   i18n.t("axis.share", lang), lang, legend=names, mnp=mnp)
+    for key, name in zip(fr.keys, names, strict=True):
+        share = 100 * fr.of(key)["subscribers"] / fr.market["subscribers"]
+        option["series"].append(_line(name, share, fr.colour(key), 2))
+    return _mark_mnp(option, lang)
+
+
+def porting_option(series: pd.DataFrame | Frames, start: str, months: int, mnp: str | None,
+                   lang: str = "en") -> dict:
+    """Monthly port-ins (thin, above 0), port-outs (dotted, below 0) and net porting (bold),
+    millions a month, per carrier."""
+    fr = as_frames(series)
+    nets = [i18n.t("legend.net", lang, carrier=fr.label(k, lang)) for k in fr.keys]
+    option = _base(i18n.t("title.porting", lang), run_months(start, months),
+                   i18n.t("axis.flow_m", lang), lang, legend=nets, mnp=mnp)
+    option["title"]["subtext"] = (f"— {i18n.t('legend.port_ins', lang)}   ┈ "
+                                  f"{i18n.t('legend.port_outs', lang)}")
+    option["title"]["subtextStyle"] = {"fontSize": FONT - 2}
+    option["title"]["itemGap"] = 2
+    option["legend"]["top"] = 34
+    option["grid"]["top"] = 62 + 14 * (len(fr.keys) > 2)
+    for key, net in zip(fr.keys, nets, strict=True):
+        rows, colour = fr.of(key), fr.colour(key)
+        label = fr.label(key, lang)
+        option["series"].append(_line(net, rows["net_porting"] / 1e6, colour, 2.4))
+        option["series"].append(_line(f"{label}: {i18n.t('legend.port_ins', lang)}",
+                                      rows["port_in"] / 1e6, colour, 1))
+        option["series"].append(_line(f"{label}: {i18n.t('legend.port_outs', lang)}",
+                                      -rows["port_out"] / 1e6, colour, 1, "dotted"))
+    return _mark_mnp(option, lang)
+
+
+def churn_option(series: pd.DataFrame | Frames, start: str, months: int, mnp: str | None,
+                 lang: str = "en") -> dict:
+    """Monthly churn (% of subscribers) per carrier and for the whole market (bold)."""
+    fr = as_frames(series)
+    keys = [*fr.keys, MARKET] if not fr.empty else []
+    names = [fr.label(k, lang) for k in keys]
+    option = _base(i18n.t("title.churn", lang), run_months(start, months),
+                   i18n.t("axis.churn", lang), lang, legend=names, mnp=mnp)
+    for key, name in zip(keys, names, strict=True):
+        colour = fr.colour(key)
+        option["series"].append(_line(name, plots.churn_percent(fr.of(key)), colour,
+                                      2.6 if key == MARKET else 1.4))
+    option["yAxis"]["min"] = 0
+    return _mark_mnp(option, lang)
+
+
+def quadrant_series(series: pd.DataFrame | Frames, key: str) -> dict[str, np.ndarray]:
+    """Subscribers (millions) in each loyalty quadrant per month, for a carrier or MARKET."""
+    fr = as_frames(series)
+    if fr.empty:
+        return {q: np.zeros(0) for q in QUADRANTS}
+    per = [plots.quadrant_millions(fr.of(k)) for k in (fr.keys if key == MARKET else [key])]
+    return {q: sum(np.asarray(p[q], dtype=float) for p in per) for q in QUADRANTS}
+
+
+def _stack(name: str, data, colour: str) -> dict:
+    values = _round(data)
+    return {"type": "line", "name": name, "data": values, "stack": "all",
+            "showSymbol": len(values) == 1, "symbolSize": 6,
+            "areaStyle": {"color": colour, "opacity": 0.9},
+            "lineStyle": {"width": 0}, "itemStyle": {"color": colour},
+            "emphasis": {"disabled": True}}
+
+
+def quadrants_option(series: pd.DataFrame | Frames, key: str, start: str, months: int,
+                     mnp: str | None, lang: str = "en") -> dict:
+    """Subscribers (millions) in each loyalty quadrant, stacked."""
+    names = [i18n.quadrant_label(q, lang) for q in QUADRANTS]
+    option = _base(i18n.t("title.quadrants", lang, carrier=as_frames(series).label(key, lang)),
+                   run_months(start, months), i18n.t("axis.quadrant_m", lang), lang,
+                   legend=names, mnp=mnp)
+    millions = quadrant_series(series, key).values()
+    for q, name, values in zip(QUADRANTS, names, millions, strict=True):
+        option["series"].append(_stack(name, values, QUADRANT_COLOURS[q]))
+    return _mark_mnp(option, lang)
+
+
+def switching_cost_series(series: pd.DataFrame | Frames, key: str) -> dict[str, np.ndarray]:
+    """Mean switching cost per subscriber (yuan) by part, per month, for a carrier or the
+    market (the market's mean weights carriers by their subscribers, as `sim.plots`)."""
+    fr = as_frames(series)
+    if fr.empty:
+        return {p: np.zeros(0) for p in SWITCHING_COST_PARTS}
+    if key != MARKET:
+        return {p: fr.of(key)[p] for p in SWITCHING_COST_PARTS}
+    weights = [fr.of(k)["subscribers"] for k in fr.keys]
+    return {p: sum(fr.of(k)[p] * w for k, w in zip(fr.keys, weights, strict=True)) / sum(weights)
+            for p in SWITCHING_COST_PARTS}
+
+
+def switching_cost_option(series: pd.DataFrame | Frames, key: str, start: str, months: int,
+                          mnp: str | None, lang: str = "en") -> dict:
+    """Mean switching cost (yuan, one-off) by part, stacked."""
+    names = [i18n.cost_part_label(p, lang) for p in SWITCHING_COST_PARTS]
+    option = _base(i18n.t("title.cost", lang, carrier=as_frames(series).label(key, lang)),
+                   run_months(start, months), i18n.t("axis.cost", lang), lang,
+                   legend=names, mnp=mnp)
+    values_of = switching_cost_series(series, key).values()
+    for colour, name, values in zip(SWITCHING_COST_PARTS.values(), names, values_of,
+                                    strict=True):
+        option["series"].append(_stack(name, values, colour))
+    return _mark_mnp(option, lang)
 
 
 def sample_layout(initial_carrier: np.ndarray) -> np.ndarray:
@@ -116,88 +248,114 @@ def sample_layout(initial_carrier: np.ndarray) -> np.ndarray:
     return np.argsort(initial_carrier, kind="stable")
 
 
-def sample_figure(model: TeachingModel) -> Figure:
-    """A few hundred subscribers as a grid: colour = carrier now, ring = hostage this
-    month, white centre = moved carrier this month."""
+def sample_state(model) -> dict:
+    """The sampled subscribers in grid order: carrier key now, hostage, moved this month,
+    and the month's label ("" before month 1)."""
     order = sample_layout(model.initial_carrier)
+    keys = model.carrier_keys
     if model.snapshots:
         last = model.snapshots[-1]
-        code = {k: i for i, k in enumerate(model.spec.carrier_keys)}
-        carrier = np.array([code[c] for c in last["carrier"]])[order]
-        hostage = (last["quadrant"] == QUADRANTS[HOSTAGE])[order]
-        moved = last["moved"][order]
-        label = str(last["month"][0])
-    else:
-        carrier = model.subs.carrier[model.snapshot_rows][order]
-        hostage = moved = np.zeros(order.size, dtype=bool)
-        label = f"start ({model.spec.start}, before month 1)"
-    cols = GRID_COLUMNS
-    x, y = np.arange(order.size) % cols, -(np.arange(order.size) // cols)
-    fig, ax = _figure(6.4, 3.2)
+        return {"carrier": np.asarray(last["carrier"])[order],
+                "hostage": (np.asarray(last["quadrant"]) == "hostage")[order],
+                "moved": np.asarray(last["moved"], dtype=bool)[order],
+                "month": str(last["month"][0])}
+    return {"carrier": np.array(keys)[model.subs.carrier[model.snapshot_rows]][order],
+            "hostage": np.zeros(order.size, dtype=bool), "moved": np.zeros(order.size, bool),
+            "month": ""}
+
+
+def sample_option(model, lang: str = "en") -> dict:
+    """A few hundred subscribers as a grid: colour = carrier now, black ring = hostage this
+    month, white centre = moved carrier this month."""
+    state = sample_state(model)
+    keys = model.carrier_keys
+    n = state["carrier"].size
+    x, y = np.arange(n) % GRID_COLUMNS, -(np.arange(n) // GRID_COLUMNS)
+    label = state["month"] or i18n.t("page.sample_start", lang, start=model.spec.start)
     look = scenario_look(model.spec)
-    colours = np.array([carrier_colour(k, look) for k in look])[carrier]
-    ax.scatter(x, y, s=70, c=colours, edgecolors="none")
-    ax.scatter(x[hostage], y[hostage], s=150, facecolors="none", edgecolors="black",
-               linewidths=1.6)
-    ax.scatter(x[moved], y[moved], s=14, c="white", edgecolors="none")
-    handles = [Line2D([], [], marker="o", ls="", color=carrier_colour(k, look),
-                      label=carrier_label(k, look)) for k in look]
-    handles += [Line2D([], [], marker="o", ls="", markerfacecolor="none", markeredgecolor="black",
-                       markersize=9, label="hostage (false-loyal)"),
-                Line2D([], [], marker="o", ls="", color="grey", markerfacecolor="white",
-                       label="moved this month")]
-    ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=7,
-              frameon=False, title="each dot: one subscriber", title_fontsize=7)
-    ax.set_title(f"{order.size} sampled subscribers by starting carrier: {label}", fontsize=9)
-    ax.set(xticks=[], yticks=[])
-    ax.set_aspect("equal")
-    fig.tight_layout()
-    return fig
+    names = [i18n.carrier_label(k, lang, look) for k in keys]
+    hostage, moved = i18n.t("page.sample_hostage", lang), i18n.t("page.sample_moved", lang)
+    series = []
+    for key, name in zip(keys, names, strict=True):
+        mine = state["carrier"] == key
+        series.append({"type": "scatter", "name": name, "symbolSize": 10,
+                       "itemStyle": {"color": style_colour(key, look)},
+                       "data": [[int(a), int(b)] for a, b in zip(x[mine], y[mine], strict=True)]})
+    series.append({"type": "scatter", "name": hostage, "symbolSize": 15, "z": 3,
+                   "itemStyle": {"color": "rgba(0,0,0,0)", "borderColor": "#000",
+                                 "borderWidth": 1.6},
+                   "data": [[int(a), int(b)] for a, b in zip(x[state["hostage"]],
+                                                              y[state["hostage"]], strict=True)]})
+    series.append({"type": "scatter", "name": moved, "symbolSize": 4, "z": 4,
+                   "itemStyle": {"color": "#fff", "borderColor": "#888", "borderWidth": 0.5},
+                   "data": [[int(a), int(b)] for a, b in zip(x[state["moved"]],
+                                                              y[state["moved"]], strict=True)]})
+    rows = int(np.ceil(n / GRID_COLUMNS))
+    return {
+        "animation": False,
+        "title": {"text": i18n.t("page.sample_title", lang, n=n, label=label), "left": "center",
+                  "top": 0, "textStyle": {"fontSize": FONT + 1, "fontWeight": "bold"}},
+        "legend": {"data": [*names, hostage, moved], "top": 20,
+                   "textStyle": {"fontSize": FONT - 1}, "itemWidth": 10, "itemHeight": 10,
+                   "itemGap": 6, "selectedMode": False},
+        "grid": {"left": 8, "right": 8, "top": 62, "bottom": 4},
+        "xAxis": {"type": "value", "show": False, "min": -0.7, "max": GRID_COLUMNS - 0.3},
+        "yAxis": {"type": "value", "show": False, "min": -(rows - 1) - 0.7, "max": 0.7},
+        "series": series,
+    }
 
 
-def market_status(model: TeachingModel, ts: pd.DataFrame) -> str:
-    """One line a teacher can read aloud: month, MNP state, churn, hostage share."""
+def market_status(model, ts: pd.DataFrame, lang: str = "en") -> str:
+    """One line a teacher can read aloud: month, churn, hostage share, MNP state."""
     spec = model.spec
     mnp = spec.policy.first_opening
     if ts.empty:
-        month = f"Start of {spec.start}: no month simulated yet"
+        month = i18n.t("page.status_start", lang, months=spec.months, start=spec.start)
     else:
         last = ts[ts["month"] == ts["month"].iloc[-1]]
         market = last.sum(numeric_only=True)
         start = plots.starting_subscribers(last)
         churn = 100 * (market["port_out"] + market["switch_out_new_number"]) / start.sum()
         hostages = 100 * (last["hostage"] * start).sum() / start.sum()
-        month = (f"Month {model.month} of {spec.months} ({last['month'].iloc[0]}): churn "
-                 f"{churn:.2f}% of subscribers, hostages {hostages:.0f}% of subscribers")
+        month = i18n.t("page.status_month", lang, month=model.month, months=spec.months,
+                       label=last["month"].iloc[0], churn=churn, hostages=hostages)
     if mnp is None:
-        state = "MNP never opens"
+        state = i18n.t("page.mnp_never", lang)
     elif model.month > month_index(mnp, spec.start):
-        state = f"MNP open since {mnp}"
+        state = i18n.t("page.mnp_open_since", lang, mnp=mnp)
     else:
-        state = f"MNP opens {mnp}"
-    return f"{month} · {state} · seed {model.seed_used} · {spec.population.size:,} subscribers"
+        state = i18n.t("page.mnp_opens", lang, mnp=mnp)
+    tail = i18n.t("page.status_tail", lang, seed=model.seed_used, size=spec.population.size)
+    return f"{month} · {state} · {tail}"
 
 
-def settings_in_use(model: TeachingModel) -> str:
-    """The values the model was built with (sliders act on Reset)."""
+def settings_in_use(model, lang: str = "en") -> str:
+    """The values the running model was built with."""
     spec = model.spec
-    prices = ", ".join(f"{carrier_label(k)} {c.price:g}" for k, c in spec.carriers.items())
-    service = ", ".join(f"{carrier_label(k)} {c.service_quality:g}"
+    look = scenario_look(spec)
+    prices = ", ".join(f"{i18n.carrier_label(k, lang, look)} {c.price:g}"
+                       for k, c in spec.carriers.items())
+    service = ", ".join(f"{i18n.carrier_label(k, lang, look)} {c.service_quality:g}"
                         for k, c in spec.carriers.items())
-    return (f"In use: number-loss cost {spec.policy.number_loss_cost:g} yuan, porting hassle "
-            f"{spec.policy.porting_hassle:g} yuan, contract lock-in x{model.contract_lock_in:g}; "
-            f"prices (yuan/month) {prices}; service quality {service}. "
-            "Slider changes take effect on Reset.")
+    return i18n.t("page.in_use", lang, loss=spec.policy.number_loss_cost,
+                  hassle=spec.policy.porting_hassle, lock=model.contract_lock_in,
+                  prices=prices, service=service)
 
 
-def MarketNow(model: TeachingModel):
-    """The market this month in one line, the sample of subscribers, the settings in use."""
-    with solara.Column(classes=["mnp-market-now"]) as column:
-        # plain Text, not Markdown: Markdown pulls in mermaid.js, one more asset to serve
-        solara.Text(market_status(model, timeseries_of(model)),
-                    style={"font-weight": "bold", "font-size": "14px"}, classes=["mnp-status"])
-        if model.seed_problem:
-            solara.Warning(model.seed_problem)
-        solara.FigureMatplotlib(sample_figure(model), format="png")
-        solara.Text(settings_in_use(model), style={"font-size": "12px"})
-    return column
+#: The page's charts by name: (option builder, takes a carrier choice).
+CHARTS = {
+    "shares": (shares_option, False),
+    "porting": (porting_option, False),
+    "churn": (churn_option, False),
+    "quadrants": (quadrants_option, True),
+    "switching-cost": (switching_cost_option, True),
+}
+
+
+def chart_option(name: str, series: pd.DataFrame | Frames, model, lang: str,
+                 choice: str | None = None):
+    """The option of chart `name` for the model's series so far."""
+    build, per_carrier = CHARTS[name]
+    spec = model.spec
+    args = (spec.start, spec.months, spec.policy.first_opening, lang)
+    return build(series, choice or MARKET, *args) if per_carrier else build(series, *args)
