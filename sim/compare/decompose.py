@@ -19,7 +19,8 @@ import itertools
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -60,8 +61,8 @@ class Decomposition:
     coalitions: int                   # distinct coalitions evaluated
     values: np.ndarray                # (changes, replicates, metrics) Shapley values
     gain: np.ndarray                  # (replicates, metrics) v(full) - v(empty)
-    new_runs: int = 0
-    notes: list[str] = field(default_factory=list)
+    new_runs: int = 0                 # runs this call made (all its decompositions together)
+    wall_seconds: float = 0.0         # time of those runs
 
     def table(self) -> pd.DataFrame:
         """One row per change and a total: each metric's mean contribution and 95% CI."""
@@ -250,6 +251,7 @@ def decompose(cmp: Comparison, names: list[str], samples: int | None, base_seed:
             if key not in values and key not in todo:
                 todo[key] = _with_actions(baseline, carrier, actions)
         plans.append(_Plan(name, changes, orders, keys))
+    t0 = time.perf_counter()
     if todo:
         labels = {key: f"coalition {i}" for i, key in enumerate(todo)}
         runs = compare({labels[k]: spec for k, spec in todo.items()}, carrier, cmp.replicates,
@@ -273,7 +275,8 @@ def decompose(cmp: Comparison, names: list[str], samples: int | None, base_seed:
                                  "exact" if plan.orders is None else "sampled",
                                  None if plan.orders is None else len(plan.orders), len(v),
                                  phi, v[full] - v[empty],
-                                 new_runs=len(todo) * cmp.replicates))
+                                 new_runs=len(todo) * cmp.replicates,
+                                 wall_seconds=time.perf_counter() - t0))
     return out
 
 

@@ -113,6 +113,8 @@ EN: dict[str, str] = {
     "r_part": "{change} contributes {v}",
     # money and counts
     "bn": "{v:,.2f} bn yuan", "m_yuan": "{v:,.1f} M yuan", "yuan": "{v:,.0f} yuan",
+    "yuan_small": "{v} yuan",
+    "range": "{low} to {high}",
     "millions": "{v} M",
     "lang_note": "",
 }
@@ -204,6 +206,8 @@ ZH: dict[str, str] = {
     "r_decomp": "{s} 的增益中，{parts}。",
     "r_part": "{change} 贡献 {v}",
     "bn": "{v:,.2f} 十亿元", "m_yuan": "{v:,.1f} 百万元", "yuan": "{v:,.0f} 元",
+    "yuan_small": "{v} 元",
+    "range": "{low} 至 {high}",
     "millions": "{v} 百万",
     "lang_note": "",
 }
@@ -275,6 +279,8 @@ class Labels:
             return self.t("bn", v=amount / 1e9)
         if a >= 1e6:
             return self.t("m_yuan", v=amount / 1e6)
+        if a < 10 and round(amount) != amount:  # e.g. 0.2 yuan per subscriber-month
+            return self.t("yuan_small", v=f"{amount:.2f}".rstrip("0").rstrip("."))
         return self.t("yuan", v=amount)
 
     def millions(self, count: float, signed: bool = False) -> str:
@@ -315,3 +321,66 @@ def plot_fonts(lang: str) -> dict:
 
 MISSING_FONT = ("no Chinese (CJK) font found for the plots; run `make fonts` (or install "
                 "fonts-noto-cjk); the plots' Chinese characters would show as boxes")
+
+
+#: Titles of the workbook's numeric columns, (English, Chinese); counts are real
+#: subscribers and money yuan.
+COLUMNS: dict[str, tuple[str, str]] = {
+    "strategy": ("strategy", "策略"), "rank": ("rank", "排名"),
+    "net_porting_mean": ("net porting (mean)", "净携入（均值）"),
+    "net_porting_p05": ("net porting, 5th percentile", "净携入 5% 分位"),
+    "net_porting_p95": ("net porting, 95th percentile", "净携入 95% 分位"),
+    "diff_net_porting": ("net porting vs baseline", "净携入相对基准"),
+    "diff_net_porting_ci_low": ("vs baseline, 95% CI low", "相对基准 95% 区间下限"),
+    "diff_net_porting_ci_high": ("vs baseline, 95% CI high", "相对基准 95% 区间上限"),
+    "port_ins_won": ("port-ins won", "多携入"),
+    "port_ins_won_ci_low": ("port-ins won, 95% CI low", "多携入 95% 区间下限"),
+    "port_ins_won_ci_high": ("port-ins won, 95% CI high", "多携入 95% 区间上限"),
+    "port_outs_avoided": ("port-outs avoided", "少携出"),
+    "port_outs_avoided_ci_low": ("port-outs avoided, 95% CI low", "少携出 95% 区间下限"),
+    "port_outs_avoided_ci_high": ("port-outs avoided, 95% CI high", "少携出 95% 区间上限"),
+    "port_in_mean": ("port-ins (mean)", "携入（均值）"),
+    "port_out_mean": ("port-outs (mean)", "携出（均值）"),
+    "revenue_mean": ("revenue, yuan (mean)", "收入（元，均值）"),
+    "cost_mean": ("lever cost, yuan (mean)", "杠杆成本（元，均值）"),
+    "profit_mean": ("profit, yuan (mean)", "利润（元，均值）"),
+    "diff_revenue": ("Δ revenue, yuan", "收入变化（元）"),
+    "diff_cost": ("Δ lever cost, yuan", "杠杆成本变化（元）"),
+    "diff_profit": ("Δ profit, yuan", "利润变化（元）"),
+    "diff_profit_ci_low": ("Δ profit, 95% CI low", "利润变化 95% 区间下限"),
+    "diff_profit_ci_high": ("Δ profit, 95% CI high", "利润变化 95% 区间上限"),
+    "cost_per_extra_net_port": ("cost per extra net port, yuan", "每净增携入成本（元）"),
+    "cost_per_port_out_avoided": ("cost per port-out avoided, yuan", "每避免一个携出的成本（元）"),
+    "cost_per_port_in_won": ("cost per port-in won, yuan", "每多携入一个的成本（元）"),
+    "profit_forgone_per_extra_net_port": ("profit forgone per extra net port, yuan",
+                                          "每净增携入放弃的利润（元）"),
+    "subscribers_at_horizon": ("subscribers at the horizon", "期末用户数"),
+    "significant": ("clear difference (CI excludes 0)", "差异显著（区间不含 0）"),
+    "change": ("change", "变化"), "sign": ("+ adds / - drops", "+ 增加 / - 去掉"),
+    "lever": ("lever", "杠杆"),
+    "net_porting": ("net porting", "净携入"),
+    "net_porting_ci_low": ("net porting, 95% CI low", "净携入 95% 区间下限"),
+    "net_porting_ci_high": ("net porting, 95% CI high", "净携入 95% 区间上限"),
+    "cost": ("lever cost, yuan", "杠杆成本（元）"),
+    "cost_ci_low": ("lever cost, 95% CI low", "杠杆成本 95% 区间下限"),
+    "cost_ci_high": ("lever cost, 95% CI high", "杠杆成本 95% 区间上限"),
+    "profit": ("profit, yuan", "利润（元）"),
+    "profit_ci_low": ("profit, 95% CI low", "利润 95% 区间下限"),
+    "profit_ci_high": ("profit, 95% CI high", "利润 95% 区间上限"),
+    "month": ("month", "月份"),
+    "port_in": ("port-ins (mean)", "携入（均值）"), "port_out": ("port-outs (mean)", "携出（均值）"),
+    "cumulative_mean": ("cumulative net porting (mean)", "累计净携入（均值）"),
+    "cumulative_p05": ("cumulative net porting, 5th percentile", "累计净携入 5% 分位"),
+    "cumulative_p95": ("cumulative net porting, 95th percentile", "累计净携入 95% 分位"),
+    "action": ("action", "动作"), "months": ("months", "月份"),
+    "magnitudes": ("magnitudes", "力度"), "targeting": ("targeting", "目标"),
+    "cost_rule": ("cost rule", "成本规则"), "difference": ("difference from the baseline",
+                                                    "相对基准的变化"),
+    "description": ("description", "说明"), "item": ("item", "项目"), "value": ("value", "值"),
+}
+
+
+def column_title(column: str, lang: str) -> str:
+    """A workbook column's title in `lang` (the column name when it has none)."""
+    pair = COLUMNS.get(column)
+    return column if pair is None else pair[lang == "zh"]
