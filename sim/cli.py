@@ -177,10 +177,8 @@ def compare(
         opt.check_options(lang, decompose, samples, independent)
         extra = opt.horizon_overrides(path, list(overrides or []), horizon)
         keys = load_scenario(path, extra).carrier_keys
-    except ScenarioError as exc:
+    except (ScenarioError, opt.OptionError) as exc:
         fail(exc.render())
-    except opt.OptionError as exc:
-        fail(str(exc))
     if carrier not in keys:
         fail(f"--carrier: unknown carrier {carrier!r}; use one of {', '.join(keys)}")
     names = list(dict.fromkeys(strategies or ["status_quo"]))
@@ -197,7 +195,7 @@ def compare(
     try:
         chosen = opt.decompose_plan(specs, carrier, decompose, samples)
     except opt.OptionError as exc:
-        fail(str(exc))
+        fail(exc.render())
     first = next(iter(specs.values()))
     target = out_dir or Path("out") / f"compare_{first.name}"
     try:
@@ -236,7 +234,7 @@ def compare(
                      f"{per_port:,.0f}" if per_port == per_port and per_port and r.diff_cost > 0
                      else "–")
     Console(width=max(out.width, 130)).print(view)  # wide enough that no figure is cut
-    for line in opt.notes(cmp, decs, inputs):
+    for line in opt.notes(cmp, decs, inputs, table):
         out.print(line, highlight=False, soft_wrap=True)
     out.print(f"{cmp.wall_seconds:.1f} s on {cmp.jobs} process(es). Wrote {target}/compare.csv, "
               f"compare.json, comparison.xlsx, plots, report.html and summary.pdf")

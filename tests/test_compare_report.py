@@ -1,5 +1,8 @@
-"""The comparison report a strategist forwards: spelled-out strategies, port-ins won and
-port-outs avoided, Shapley decomposition, relative horizons, workbook, PDF, Chinese."""
+"""The comparison report a strategist forwards.
+
+Spelled-out strategies, port-ins won and port-outs avoided, Shapley decomposition,
+relative horizons, workbook, PDF, Chinese.
+"""
 
 import json
 import os
@@ -97,8 +100,10 @@ def test_net_gain_splits_into_port_ins_won_and_port_outs_avoided(combo):
 
 
 def test_a_coalition_of_every_action_is_the_strategy_run_itself():
-    """The decomposition reuses the strategy's own runs for the full coalition: the
-    coalition scenario must run identically on the same seed."""
+    """The full coalition reuses the strategy's own runs, so it must run identically.
+
+    Likewise the empty coalition and the baseline.
+    """
     specs = scenarios(status_quo=[], combo=COMBO)
     base, strat = (specs[n].actions_of("unicom") for n in ("status_quo", "combo"))
     changes = changes_between(base, strat)

@@ -35,7 +35,8 @@ COST_RULES: dict[str, tuple[str, str]] = {
     "handset_subsidy": ("{subsidy} per subsidised contract", "每份补贴合约 {subsidy}"),
     "targeted_poaching": ("{cost_per_contact} per contact + {offer_value} per customer won",
                           "每次联系 {cost_per_contact} + 每个争取到的用户 {offer_value}"),
-    "churn_early_warning": ("{offer.cost_per_offer} per offer made", "每次优惠 {offer.cost_per_offer}"),
+    "churn_early_warning": ("{offer.cost_per_offer} per offer made",
+                            "每次优惠 {offer.cost_per_offer}"),
     "renewal_offer": ("{offer.cost_per_offer} per offer made", "每次优惠 {offer.cost_per_offer}"),
     "win_back": ("{cost_per_contact} per contact + {offer_value} per customer won back",
                  "每次联系 {cost_per_contact} + 每个挽回的用户 {offer_value}"),
@@ -53,7 +54,8 @@ COST_RULES: dict[str, tuple[str, str]] = {
                          "每用户每月 {cost_per_subscriber_month}"),
     "network_quality_change": ("", ""),
     "transparency_change": ("", ""),
-    "bundle_offer": ("{cost_per_bundle_month} per bundle-month", "每套融合套餐每月 {cost_per_bundle_month}"),
+    "bundle_offer": ("{cost_per_bundle_month} per bundle-month",
+                     "每套融合套餐每月 {cost_per_bundle_month}"),
     "existing_customer_parity": ("the port-in bonus per existing customer who claims it",
                                  "每位申领的老用户一份携入奖励"),
 }
@@ -73,6 +75,7 @@ class ActionText:
     after_horizon: bool = False
 
     def line(self, words: Labels) -> str:
+        """The action in one line: name (lever): months; magnitudes; targeting; cost rule."""
         head = self.lever if self.name == self.lever else f"{self.name} ({self.lever})"
         parts = [f"{head}: {self.when}"]
         if self.magnitudes:
@@ -142,8 +145,9 @@ def describe_action(action: Action, words: Labels, last_month: str | None = None
     for field, value, unit in _fields(action):
         target = field.split(".")[-1] in TARGETING
         narrows |= target
-        bare[field] = (words.yuan(value) if unit.startswith("yuan") and isinstance(value, int | float)
-                       else _number(value) if isinstance(value, int | float) else str(value))
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        bare[field] = (words.yuan(value) if number and unit.startswith("yuan")
+                       else _number(value) if number else str(value))
         text = f"{field} {_value(value, unit, words, target)}"
         if "cost" in field.split(".")[-1]:
             if kind not in COST_RULES:
@@ -176,6 +180,7 @@ class StrategyText:
     is_baseline: bool
 
     def difference(self, words: Labels) -> str:
+        """What the strategy changes from the baseline, in words."""
         if self.is_baseline:
             return words.t("baseline_is")
         if not self.added and not self.dropped:

@@ -35,6 +35,7 @@ class Coverage:
     opening: str | None
 
     def as_dict(self) -> dict:
+        """The coverage as compare.json's fields."""
         return {"first_month": self.first, "last_month": self.last, "horizon_months": self.months,
                 "mnp_months": self.mnp_months, "mnp_opens": self.opening}
 

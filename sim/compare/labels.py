@@ -162,7 +162,8 @@ ZH: dict[str, str] = {
     "per_subscriber_month": "每用户每月 {v}",
     "per_port_in": "每携入 {v}",
     "c_strategy": "策略", "c_rank": "排名", "c_net": "净携入（百万，均值）",
-    "c_range": "{lo}–{hi}%（百万）", "c_diff": "相对基准（百万）", "c_ci": "{conf}% 置信区间（百万）",
+    "c_range": "{lo}–{hi}%（百万）", "c_diff": "相对基准（百万）",
+    "c_ci": "{conf}% 置信区间（百万）",
     "c_won": "多携入（百万）", "c_avoided": "少携出（百万）",
     "c_cost": "成本", "c_dcost": "成本变化", "c_dprofit": "利润变化",
     "c_per_net": "每净增携入成本", "c_per_avoided": "每避免一个携出的成本",
@@ -243,6 +244,7 @@ class LangError(ValueError):
 
 
 def check_lang(lang: str) -> str:
+    """`lang` if it is a known language, else a LangError naming --lang."""
     if lang not in LANGUAGES:
         raise LangError(f"--lang {lang!r}: unknown language; use one of {', '.join(LANGUAGES)}")
     return lang
@@ -252,14 +254,17 @@ class Labels:
     """The words of one report: `t(key, **values)`, carrier and lever names, units."""
 
     def __init__(self, lang: str = "en", scenario=None):
+        """Words in `lang`; carrier names from `scenario` (its labels) where given."""
         self.lang = check_lang(lang)
         self.words = ZH if lang == "zh" else EN
         self.scenario = scenario
 
     def t(self, key: str, **values) -> str:
+        """The catalogue's text for `key`, filled in with `values`."""
         return self.words[key].format(**values)
 
     def carrier(self, key: str) -> str:
+        """A carrier's name: 中国移动 in Chinese for known carriers, else the scenario's label."""
         english = self.scenario.carrier_label(key) if self.scenario is not None else key
         if self.lang == "zh":
             given = self.scenario.carriers[key].label if self.scenario is not None and \
@@ -268,12 +273,15 @@ class Labels:
         return english
 
     def lever(self, kind: str) -> str:
+        """A lever's name (its key in English)."""
         return LEVERS_ZH.get(kind, kind) if self.lang == "zh" else kind
 
     def unit(self, unit: str) -> str:
+        """A unit in the report's language (as written when there is no translation)."""
         return UNITS_ZH.get(unit, unit) if self.lang == "zh" else unit
 
     def yuan(self, amount: float) -> str:
+        """Money for people: 1.23 bn yuan, 45.6 M yuan, 789 yuan (十亿元, 百万元, 元)."""
         a = abs(amount)
         if a >= 1e9:
             return self.t("bn", v=amount / 1e9)
@@ -284,14 +292,17 @@ class Labels:
         return self.t("yuan", v=amount)
 
     def millions(self, count: float, signed: bool = False) -> str:
+        """Subscribers in millions: 1.23 M (1.23 百万)."""
         return self.t("millions", v=f"{count / 1e6:{'+' if signed else ''},.2f}")
 
     @property
     def html_lang(self) -> str:
+        """The page's lang attribute."""
         return "zh-CN" if self.lang == "zh" else "en"
 
     @property
     def css_fonts(self) -> str:
+        """The page's font-family list (CJK fonts first in Chinese)."""
         if self.lang != "zh":
             return "sans-serif"
         return ", ".join(f'"{f}"' for f in CJK_FAMILIES) + ", sans-serif"
@@ -368,7 +379,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "profit_ci_low": ("profit, 95% CI low", "利润 95% 区间下限"),
     "profit_ci_high": ("profit, 95% CI high", "利润 95% 区间上限"),
     "month": ("month", "月份"),
-    "port_in": ("port-ins (mean)", "携入（均值）"), "port_out": ("port-outs (mean)", "携出（均值）"),
+    "port_in": ("port-ins (mean)", "携入（均值）"),
+    "port_out": ("port-outs (mean)", "携出（均值）"),
     "cumulative_mean": ("cumulative net porting (mean)", "累计净携入（均值）"),
     "cumulative_p05": ("cumulative net porting, 5th percentile", "累计净携入 5% 分位"),
     "cumulative_p95": ("cumulative net porting, 95th percentile", "累计净携入 95% 分位"),

@@ -16,6 +16,10 @@ from sim.compare.labels import MISSING_FONT, LangError, check_lang, cjk_font
 class OptionError(ValueError):
     """A bad `mnp compare` option (exit 2)."""
 
+    def render(self) -> str:
+        """The message, as `ScenarioError.render()` gives one."""
+        return str(self)
+
 
 def check_options(lang: str, decompose: list[str] | None, samples: int | None,
                   independent: bool) -> None:
@@ -64,13 +68,20 @@ def font_warning(lang: str) -> str | None:
     return MISSING_FONT if lang == "zh" and cjk_font() is None else None
 
 
-def notes(cmp, decompositions, inputs) -> list[str]:
+def notes(cmp, decompositions, inputs, table=None) -> list[str]:
     """Lines the command prints after its table: months, intervals, contributions, PDF."""
     from sim.compare.report import coverage_text, decomposition_intro, words_for
     words = words_for(cmp, "en")
     lines = [f"Covers {coverage_text(cmp, words).removeprefix('covers ')}.",
              "Intervals are simulation noise only (replicates with the same inputs), not "
              "parameter uncertainty."]
+    for r in (table.itertuples() if table is not None else []):
+        if r.strategy != cmp.baseline:
+            per = r.cost_per_port_out_avoided
+            lines.append(f"  {r.strategy}: port-ins won {r.port_ins_won / 1e6:+.3f} M, "
+                         f"port-outs avoided {r.port_outs_avoided / 1e6:+.3f} M"
+                         + (f", {per:,.0f} yuan of lever cost per port-out avoided"
+                            if per == per and per and r.diff_cost > 0 else ""))
     if decompositions:
         d = decompositions[0]
         lines.append(f"Decomposition: {d.new_runs} more runs, {d.wall_seconds:.1f} s.")

@@ -56,7 +56,9 @@ def _clean(value):
     return value
 
 
-def _sheet(wb, title: str, header: list[str], rows: list[list], widths: dict[int, int] = {}):  # noqa: B006
+def _sheet(wb, title: str, header: list[str], rows: list[list],
+           widths: dict[int, int] | None = None):
+    widths = widths or {}
     ws = wb.create_sheet(title)
     ws.append(header)
     for row in rows:
