@@ -102,7 +102,7 @@ EN: dict[str, str] = {
                 "replicates per strategy, compared with {baseline}:"),
     "r_ci": "95% CI {low} to {high}",
     "r_none": "{s} makes no clear difference to net porting ({diff}, {ci})",
-    "r_gain": "{s} gains {diff} net ports ({ci}: {won} port-ins won, {avoided} port-outs avoided)",
+    "r_gain": "{s} gains {diff} net ports ({ci}; {won} port-ins won, {avoided} port-outs avoided)",
     "r_cost_net": " at {v} of lever cost per extra net port",
     "r_cost_avoided": " ({v} per port-out avoided)",
     "r_forgone": " ({v} of profit forgone per extra port)",
@@ -116,7 +116,6 @@ EN: dict[str, str] = {
     "yuan_small": "{v} yuan",
     "range": "{low} to {high}",
     "millions": "{v} M",
-    "lang_note": "",
 }
 
 ZH: dict[str, str] = {
@@ -210,7 +209,6 @@ ZH: dict[str, str] = {
     "yuan_small": "{v} 元",
     "range": "{low} 至 {high}",
     "millions": "{v} 百万",
-    "lang_note": "",
 }
 
 #: Levers' names in Chinese (the English name is the lever key).
