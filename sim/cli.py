@@ -142,9 +142,9 @@ def compare(
         "--strategy", help="A named strategy (scenarios/strategies/NAME.yaml) or a path; "
         "repeat it; the first is the baseline.")] = None,
     replicates: Annotated[int, typer.Option(help="Runs per strategy.", min=1)] = 30,
-    horizon: Annotated[int | None, typer.Option(
-        help="Months simulated from the scenario's start (default: the scenario's months).",
-        min=1)] = None,
+    horizon: Annotated[str | None, typer.Option(
+        help="Months covered: N from the scenario's start, mnp+N for N months from MNP's "
+        "first opening, or a last month YYYY-MM (default: the scenario's months).")] = None,
     seed: Annotated[int | None, typer.Option(
         help="Base seed the replicate seeds derive from (default: the scenario's).")] = None,
     jobs: Annotated[int | None, typer.Option(
@@ -155,6 +155,13 @@ def compare(
         "--out", help="Output folder (default: out/compare_<scenario name>).")] = None,
     overrides: OverrideOpt = None,
     force: Annotated[bool, typer.Option(help="Overwrite files in an existing --out.")] = False,
+    decompose: Annotated[list[str] | None, typer.Option(
+        "--decompose", help="Split NAME's gain by lever: Shapley values over its actions, "
+        "on common random numbers (repeatable, or 'all').")] = None,
+    samples: Annotated[int | None, typer.Option(
+        help="With --decompose over more than 8 actions: estimate from N random orders.",
+        min=1)] = None,
+    lang: Annotated[str, typer.Option(help="Report language: en or zh (Chinese).")] = "en",
 ) -> None:
     """Compare strategies for one carrier by net porting, with paired CIs and cost."""
     import os
@@ -163,12 +170,14 @@ def compare(
 
     from sim.compare import compare as run_comparison
     from sim.compare import summarise_comparison
-    from sim.compare.report import save_comparison
+    from sim.compare import options as opt
+    from sim.compare.report import ReportInputs, save_comparison
     path = scenario or default_scenario()
-    extra = list(overrides or []) + ([f"months={horizon}"] if horizon else [])
     try:
+        opt.check_options(lang, decompose, samples, independent)
+        extra = opt.horizon_overrides(path, list(overrides or []), horizon)
         keys = load_scenario(path, extra).carrier_keys
-    except ScenarioError as exc:
+    except (ScenarioError, opt.OptionError) as exc:
         fail(exc.render())
     if carrier not in keys:
         fail(f"--carrier: unknown carrier {carrier!r}; use one of {', '.join(keys)}")
@@ -183,6 +192,10 @@ def compare(
                 path, extra, strategies={carrier: name})
         except ScenarioError as exc:
             fail(exc.render())
+    try:
+        chosen = opt.decompose_plan(specs, carrier, decompose, samples)
+    except opt.OptionError as exc:
+        fail(exc.render())
     first = next(iter(specs.values()))
     target = out_dir or Path("out") / f"compare_{first.name}"
     try:
@@ -199,9 +212,12 @@ def compare(
                              first.seed if seed is None else seed, jobs=workers,
                              common_random_numbers=not independent,
                              on_run=lambda done, _: progress.update(task, completed=done))
+        decs = opt.run_decompositions(cmp, chosen, samples, first.seed if seed is None else seed,
+                                      workers, progress)
     table = summarise_comparison(cmp)
+    inputs = ReportInputs(lang, decs, opt.strategy_descriptions(path, names))
     try:
-        save_comparison(cmp, table, target, force=True)
+        save_comparison(cmp, table, target, force=True, inputs=inputs)
     except OutputError as exc:
         fail(str(exc))
     view = Table(title=f"{first.name}: {carrier}, {cmp.replicates} replicates, "
@@ -218,8 +234,10 @@ def compare(
                      f"{per_port:,.0f}" if per_port == per_port and per_port and r.diff_cost > 0
                      else "–")
     Console(width=max(out.width, 130)).print(view)  # wide enough that no figure is cut
+    for line in opt.notes(cmp, decs, inputs, table):
+        out.print(line, highlight=False, soft_wrap=True)
     out.print(f"{cmp.wall_seconds:.1f} s on {cmp.jobs} process(es). Wrote {target}/compare.csv, "
-              f"compare.json, plots and report.html")
+              f"compare.json, comparison.xlsx, plots, report.html and summary.pdf")
 
 
 @app.command()

@@ -1,10 +1,14 @@
 """Paired statistics of a comparison: outcomes at the horizon, differences to the baseline.
 
 For each strategy and replicate the outcome is the carrier's cumulative figure over
-the simulated months (net porting, revenue, cost, profit) and its subscribers at
-the horizon. Differences to the baseline are taken replicate by replicate (the
-runs share their random numbers), and their 95% confidence interval is a
-t-interval on those paired differences.
+the simulated months (net porting, port-ins, port-outs, revenue, cost, profit) and its
+subscribers at the horizon. Net porting's gain splits exactly into port-ins won
+(more port-ins than the baseline) and port-outs avoided (fewer port-outs); the cost
+per port-out avoided charges the whole extra lever cost to the port-outs avoided
+(the view of a retention plan), the cost per extra net port to the net gain.
+Differences to the baseline are taken replicate by replicate (the runs share their
+random numbers), and their 95% confidence interval is a t-interval on those paired
+differences: simulation noise only, not uncertainty in the model's parameters.
 """
 
 from __future__ import annotations
@@ -54,7 +58,11 @@ def summarise_comparison(cmp: Comparison) -> pd.DataFrame:
         d_cost = (mine["cost"] - base["cost"]).to_numpy()
         d_profit = (mine["profit"] - base["profit"]).to_numpy()
         d_revenue = (mine["revenue"] - base["revenue"]).to_numpy()
+        won = (mine["port_in"] - base["port_in"]).to_numpy()
+        avoided = (base["port_out"] - mine["port_out"]).to_numpy()
         net_mean, net_low, net_high = paired_interval(d_net)
+        won_mean, won_low, won_high = paired_interval(won)
+        avoided_mean, avoided_low, avoided_high = paired_interval(avoided)
         profit_mean, profit_low, profit_high = paired_interval(d_profit)
         cost_mean = float(d_cost.mean())
         rows.append({
@@ -77,6 +85,16 @@ def summarise_comparison(cmp: Comparison) -> pd.DataFrame:
             "profit_forgone_per_extra_net_port": -profit_mean / net_mean if net_mean > 0 else None,
             "subscribers_at_horizon": float(mine["subscribers"].mean()),
             "significant": bool(net_low > 0 or net_high < 0),
+            "port_in_mean": float(mine["port_in"].mean()),
+            "port_out_mean": float(mine["port_out"].mean()),
+            "port_ins_won": won_mean,
+            "port_ins_won_ci_low": won_low,
+            "port_ins_won_ci_high": won_high,
+            "port_outs_avoided": avoided_mean,
+            "port_outs_avoided_ci_low": avoided_low,
+            "port_outs_avoided_ci_high": avoided_high,
+            "cost_per_port_out_avoided": cost_mean / avoided_mean if avoided_mean > 0 else None,
+            "cost_per_port_in_won": cost_mean / won_mean if won_mean > 0 else None,
         })
     out = pd.DataFrame(rows)
     out.insert(1, "rank", out["net_porting_mean"].rank(ascending=False, method="min").astype(int))
