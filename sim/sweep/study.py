@@ -8,6 +8,7 @@ default that the scenario file does not spell out can still be varied.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from pathlib import Path
@@ -25,7 +26,7 @@ from sim.scenario.loading import (
     validate_data,
     validate_model,
 )
-from sim.scenario.params import CARRIERS, Month, Strict, param
+from sim.scenario.params import CARRIERS, Month, Strict, month_label, param
 from sim.scenario.schema import Scenario
 
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
@@ -159,26 +160,99 @@ def base_scenario(study: Study, study_path: Path) -> tuple[Scenario, dict[str, A
     return scenario, scenario.model_dump(mode="json")
 
 
+#: The most runs (design points x replicates) a study may plan; the design is built in
+#: memory, and a larger study would not finish in any case.
+MAX_RUNS = 100_000
+LEVELS_CHECKED = 50  # levels of one parameter checked against the schema (first ones)
+
+
 def load_study(path: str | Path) -> tuple[Study, Scenario, dict[str, Any]]:
-    """Read and check a study file; returns (study, base scenario, base scenario dump)."""
+    """Read and check a study file; returns (study, base scenario, base scenario dump).
+
+    Every parameter value the design can take (low, high, each level) is checked
+    against the scenario schema, and every metric month against the run, so a study
+    that cannot run is refused before the first run, not recorded as failed runs.
+    """
+    from sim.sweep.design import expected_points
+
     path = Path(path)
     data, lines = read_yaml(path)
     study = validate_model(Study, data, lines, str(path))
     scenario, dump = base_scenario(study, path)
     problems = []
     for i, p in enumerate(study.parameters):
+        where = lines.get(("parameters", str(i)))
         if not _has_path(dump, p.path.split(".")):
             problems.append(Problem(f"parameters.{i}.path",
                                     f"{p.path!r} does not exist in the scenario "
                                     f"{study.scenario}; check it against "
-                                    "docs/scenario-reference.md", lines.get(("parameters", str(i)))))
+                                    "docs/scenario-reference.md", where))
+        else:
+            problems += _check_values(i, p, dump, lines)
+    end = _run_end(study, scenario)
     for i, m in enumerate(study.metrics):
         if m.month is not None and not scenario.start <= m.month:
             problems.append(Problem(f"metrics.{i}.month", f"{m.month} is before the scenario "
                                     f"starts ({scenario.start})", lines.get(("metrics", str(i)))))
+        elif m.month is not None and m.month > end:
+            problems.append(Problem(f"metrics.{i}.month", f"{m.month} is after the run ends "
+                                    f"({end}); choose a month up to {end} or lengthen months",
+                                    lines.get(("metrics", str(i), "month"))))
+    runs = expected_points(study) * study.replicates
+    if runs > MAX_RUNS:
+        problems.append(Problem("samples", f"the design has {runs:,} runs (points x "
+                                f"replicates); at most {MAX_RUNS:,}: lower samples, levels or "
+                                "replicates", lines.get(("samples",))))
     if problems:
         raise ScenarioError(problems, str(path))
     return study, scenario, dump
+
+
+def parameter_values(p: Parameter, integer: bool) -> list[float]:
+    """The values of a parameter worth checking: its bounds, or its (first) levels."""
+    values = list(p.levels[:LEVELS_CHECKED]) if p.levels is not None else [p.low, p.high]
+    return [float(round(v)) if integer else float(v) for v in values]
+
+
+def _check_values(i: int, p: Parameter, dump: dict[str, Any], lines: dict) -> list[Problem]:
+    """Problems of setting parameter i to each of its values in the base scenario."""
+    from pydantic import ValidationError
+
+    from sim.scenario.loading import _explain, get_path, set_path
+
+    keys = p.path.split(".")
+    current = get_path(dump, p.path)
+    field = "levels" if p.levels is not None else "low/high"
+    where = lines.get(("parameters", str(i), "levels" if p.levels is not None else "low"),
+                      lines.get(("parameters", str(i))))
+    if isinstance(current, str) or current is None:
+        return [Problem(f"parameters.{i}.path", f"{p.path} holds {current!r}, not a number; "
+                        "a study varies numbers only (vary it with set: per study instead)",
+                        where)]
+    integer = isinstance(current, int) and not isinstance(current, bool)
+    for value in parameter_values(p, integer):
+        data = copy.deepcopy(dump)
+        set_path(data, keys, value)
+        try:
+            Scenario.model_validate(data)
+        except ValidationError as exc:
+            errors = exc.errors()
+            own = [e for e in errors if ".".join(str(x) for x in e["loc"]) == p.path] or errors
+            explained = _explain(own[0], data, {}, Scenario)[0]
+            head = "" if explained.path == p.path else f"{explained.path}: "
+            return [Problem(f"parameters.{i}.{field}", f"{value:g} for {p.path}: {head}"
+                            f"{explained.message}; keep the range inside what the scenario "
+                            "allows", where)]
+    return []
+
+
+def _run_end(study: Study, scenario: Scenario) -> str:
+    """The last month of the shortest run the study can make."""
+    months = scenario.months
+    for p in study.parameters:
+        if p.path == "months":
+            months = int(round(min(parameter_values(p, True))))
+    return month_label(scenario.start, max(months, 1) - 1)
 
 
 def fingerprint(data: Any) -> str:
