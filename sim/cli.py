@@ -126,7 +126,7 @@ def run(
         "(carrier, loyalty quadrant, satisfaction, switching cost).", min=0)] = 0,
 ) -> None:
     """Run a scenario and write its tables, plots and report."""
-    path, spec = _load(scenario, overrides or [])
+    _, spec = _load(scenario, overrides or [])
     target = _target(out_dir, spec.name)
     _check_memory(spec)
     result, files = _run_and_save(spec, seed, snapshot, target, force)
@@ -246,7 +246,7 @@ def _print_comparison(cmp, table, first, carrier: str, target: Path) -> None:
     for col in ("strategy", "rank", "net ports M", "vs base M", "95% CI", "Δ cost M¥",
                 "Δ profit M¥", "¥/extra port"):
         view.add_column(col, justify="left" if col == "strategy" else "right", no_wrap=True)
-    m = lambda x: f"{x / 1e6:+,.2f}"  # noqa: E731
+    m = lambda x: f"{x / 1e6:+,.2f}"
     for r in table.itertuples():
         per_port = r.cost_per_extra_net_port
         view.add_row(r.strategy, str(r.rank), m(r.net_porting_mean), m(r.diff_net_porting),

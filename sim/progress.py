@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, TextIO
+from typing import Any, Self, TextIO
 
 LINE_EVERY_FRACTION = 0.10
 LINE_EVERY_SECONDS = 30.0
@@ -34,7 +34,7 @@ class Progress:
         self._last_line = self.t0
         self._last_fraction = 0.0
 
-    def __enter__(self) -> Progress:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -76,10 +76,12 @@ class Progress:
 
     def _maybe_line(self) -> None:
         now = time.monotonic()
+        if now - self.t0 < self.delay:  # short work stays quiet, as on a terminal
+            return
         fraction = self.done / self.total if self.total else 0.0
-        due = (self.total and fraction - self._last_fraction >= LINE_EVERY_FRACTION) or \
-            now - self._last_line >= LINE_EVERY_SECONDS or (self.total and self.done >= self.total
-                                                           and self._last_fraction < 1.0)
+        finished = bool(self.total) and self.done >= self.total and self._last_fraction < 1.0
+        due = (bool(self.total) and fraction - self._last_fraction >= LINE_EVERY_FRACTION) or \
+            now - self._last_line >= LINE_EVERY_SECONDS or finished
         if not due:
             return
         self._last_line, self._last_fraction = now, fraction

@@ -363,9 +363,8 @@ def _prune(data: Any, locs: list[tuple], kept: dict[tuple, list[int]]) -> bool:
 
 def _node_at(data: Any, loc: tuple) -> Any:
     for part in loc:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+        if (isinstance(data, dict) and part in data) or (
+                isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)):
             data = data[part]
         else:
             return None

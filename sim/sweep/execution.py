@@ -452,7 +452,20 @@ def run_study(study_path: str | Path, out: str | Path, workers: int = 2,
     return runs
 
 
-__all__ = ["ClusterError", "Execution", "ScenarioError", "SweepPaths", "SweepReport",
-           "check_scheduler", "dask_executor", "remove_store",
-           "execute_on", "execute_planned", "prepare_store", "read_runs", "run_batch",
-           "run_missing", "run_study"]
+__all__ = [
+    "ClusterError",
+    "Execution",
+    "ScenarioError",
+    "SweepPaths",
+    "SweepReport",
+    "check_scheduler",
+    "dask_executor",
+    "execute_on",
+    "execute_planned",
+    "prepare_store",
+    "read_runs",
+    "remove_store",
+    "run_batch",
+    "run_missing",
+    "run_study",
+]

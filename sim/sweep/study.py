@@ -251,7 +251,7 @@ def _run_end(study: Study, scenario: Scenario) -> str:
     months = scenario.months
     for p in study.parameters:
         if p.path == "months":
-            months = int(round(min(parameter_values(p, True))))
+            months = round(min(parameter_values(p, True)))
     return month_label(scenario.start, max(months, 1) - 1)
 
 
