@@ -353,6 +353,8 @@ def _prune(data: Any, locs: list[tuple], kept: dict[tuple, list[int]]) -> bool:
                 break
     for where, positions in drop_items.items():
         items = _node_at(data, where)
+        if not isinstance(items, list):  # already gone with an outer key
+            continue
         original = kept.get(tuple(str(k) for k in where), list(range(len(items))))
         keep = [i for i in range(len(items)) if i not in positions]
         items[:] = [items[i] for i in keep]

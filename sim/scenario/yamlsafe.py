@@ -137,13 +137,18 @@ def load_text(text: str) -> tuple[Any, dict[tuple[str, ...], int], list[YamlProb
     if len(text) > MAX_BYTES:
         raise YamlProblem(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB; a scenario "
                           "or study is a few kilobytes")
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             return None, {}, []
         lines, problems = _walk(node)
         data = loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise YamlProblem(f"not valid YAML: character {exc.character!r} is not allowed; "
+                          "remove it", line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -153,7 +158,8 @@ def load_text(text: str) -> tuple[Any, dict[tuple[str, ...], int], list[YamlProb
         raise YamlProblem(f"nested too deeply (more than {MAX_DEPTH} levels); flatten it") \
             from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, lines, problems
 
 
