@@ -36,11 +36,10 @@ $(STAMP): pyproject.toml
 
 $(EXTRAS_STAMP): $(STAMP)
 	@start=$$SECONDS; \
-	echo "[extras 1/3] The game solver (pygambit) as a prebuilt wheel (a pre-release where"; \
-	echo "             the release has none for this Python; compiling it takes minutes)"; \
-	$(PY) -m pip install -q --disable-pip-version-check --only-binary pygambit 'pygambit>=16.1' \
-	  2>/dev/null || $(PY) -m pip install -q --disable-pip-version-check --pre \
-	  --only-binary pygambit 'pygambit>=16.1' || exit 2; \
+	echo "[extras 1/3] The game solver pygambit 16, compiled from C++ source: PyPI has no"; \
+	echo "             wheel of it for this Python (about 5 minutes on 2 cores; only 'mnp game'"; \
+	echo "             needs it)"; \
+	$(PY) -m pip install -q --disable-pip-version-check 'pygambit>=16.1,<17' || exit 2; \
 	echo "[extras 2/3] Dask, SALib, pyarrow, scikit-learn, optuna, ema_workbench, the teaching"; \
 	echo "             page (Solara) and the test tools (about 1-2 minutes)"; \
 	$(PY) -m pip install -q --disable-pip-version-check --progress-bar off \
