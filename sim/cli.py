@@ -195,7 +195,7 @@ def compare(
 
     from sim.compare import compare as run_comparison
     from sim.compare import summarise_comparison
-    from sim.compare.report import save_comparison
+    from sim.compare.report import FILES, save_comparison
     from sim.outputs import OutputError, prepare_out_dir
 
     specs = _compare_specs(scenario, carrier, strategies, overrides, horizon)
@@ -204,7 +204,7 @@ def compare(
     workers = jobs or min(os.cpu_count() or 1, len(specs) * replicates)
     _check_memory(first, parallel=min(workers, len(specs) * replicates))
     try:
-        prepare_out_dir(target, force)
+        prepare_out_dir(target, force, FILES)
     except OutputError as exc:
         fail(str(exc))
     with _progress(f"{len(specs)} strategies x {replicates}", "runs",
@@ -421,7 +421,10 @@ def _solve_and_save(played, spec, measure, target: Path) -> None:
     dynamics = best_response_dynamics(table)
     mixed = mixed_equilibrium(table)
     responses = best_response_table(table)
-    save_game(played, table, equilibria, dynamics, mixed, responses, target)
+    try:
+        save_game(played, table, equilibria, dynamics, mixed, responses, target)
+    except _output_error() as exc:
+        fail(str(exc))
     for sentence in reading(played, table, equilibria, dynamics, mixed):
         out.print(f"• {sentence}", highlight=False)
     out.print(f"{played.wall_seconds:.1f} s on {played.workers} worker(s); simulated "
@@ -486,7 +489,11 @@ def calibrate(
     result = _search(problem, settings, target, {"command": command, "scenario": str(path),
                                                  "targets": str(targets)},
                      workers, scheduler, resume, force)
-    for sentence in save_calibration(result, target, path, sets, command):
+    try:
+        lines = save_calibration(result, target, path, sets, command)
+    except _output_error() as exc:
+        fail(str(exc))
+    for sentence in lines:
         out.print(f"• {sentence}", highlight=False)
     out.print(f"{result.wall_seconds:.1f} s on {result.workers} worker(s). Wrote "
               f"{target}/calibrated.yaml, report.html, targets_fit.csv, parameters.csv, "

@@ -87,13 +87,20 @@ def prepare_out_dir(out: Path, force: bool, names: Iterable[str] = ()) -> None:
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Call write(tmp) on a temporary file beside `path`, then rename it into place
     (with the permissions the umask gives a new file, not tempfile's 0600)."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write into {path.parent}: {exc.strerror}; choose another "
+                          "--out") from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         write(tmp)
         os.chmod(tmp, 0o666 & ~UMASK)
         os.replace(tmp, path)
+    except (IsADirectoryError, PermissionError, NotADirectoryError) as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}; move what is there or "
+                          "choose another --out") from None
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -22,8 +22,8 @@ from sim.cli import app
 from sim.scenario import ScenarioError, load_scenario
 
 runner = CliRunner()
-SETTINGS = dict(deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = {"deadline": None, "derandomize": True,
+            "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
 
 BASE = {
     "name": "prop", "start": "2019-01", "months": 2, "seed": 1,

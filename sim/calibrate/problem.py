@@ -43,8 +43,8 @@ def build_problem(scenario_path: str | Path, targets_path: str | Path, fits: lis
         rows = [r for r in rows if not isinstance(r, tuple) and r.quantity in only]
     target_set = applicable(rows, scenario)
     if not [r for r in rows if not isinstance(r, tuple)]:
-        raise TargetsError(["holds no observed figures; add rows of date,quantity,carrier,"
-                            "value (see docs/calibration.md)"], str(targets_path))
+        raise TargetsError([("holds no observed figures; add rows of date,quantity,carrier,"
+                             "value (see docs/calibration.md)")], str(targets_path))
     if not target_set.targets:
         raise TargetsError(["no row applies to this scenario (see the reasons: " + "; ".join(
             f"line {s.line}: {s.reason}" for s in target_set.skipped[:3]) + ")"],

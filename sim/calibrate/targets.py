@@ -125,8 +125,8 @@ def read_targets(path: str | Path) -> list[Target | tuple[int, dict]]:
     except FileNotFoundError:
         raise TargetsError(["file not found; give the path of a targets CSV"], str(path)) from None
     except pd.errors.EmptyDataError:
-        raise TargetsError(["the file is empty; a targets file has a header line "
-                            "date,quantity,carrier,value and one row per figure"],
+        raise TargetsError([("the file is empty; a targets file has a header line "
+                             "date,quantity,carrier,value and one row per figure")],
                            str(path)) from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
         raise TargetsError([f"cannot be read as CSV ({str(exc).splitlines()[0]})"],

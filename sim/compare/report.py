@@ -24,6 +24,9 @@ PLOTS = (
     ("paired_differences.png", "Paired difference to the baseline"),
     ("cost_vs_gain.png", "Cost against net-porting gain"),
 )
+#: Every file `mnp compare` writes.
+FILES = ("compare.csv", "compare.json", "replicates.csv", "net_porting_bands.csv", "report.html",
+         *[name for name, _ in PLOTS])
 
 
 def reading(cmp: Comparison, table: pd.DataFrame) -> str:
