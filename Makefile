@@ -48,7 +48,7 @@ $(EXTRAS_STAMP): $(STAMP)
 	$(PY) -m sim.viz.assets || exit 2; \
 	touch $(EXTRAS_STAMP); echo "Extras done in $$((SECONDS - start)) s"
 
-venv: $(STAMP)
+venv: $(EXTRAS_STAMP)  # a development environment: everything the tests need
 
 extras: $(EXTRAS_STAMP)
 
