@@ -419,3 +419,14 @@ def test_a_resumed_calibration_search_draws_new_candidates(tmp_path):
     db2 = tmp_path / "again.db"
     ask(_study(db2, fits, settings, resume=False), 4)
     assert ask(_study(db2, fits, settings, resume=True), 4) == resumed
+
+
+def test_a_missing_extra_names_make_extras(capsys):
+    import typer
+
+    from sim.cli import require
+    with pytest.raises(typer.Exit) as exc:
+        require("sweep", "no_such_module_for_this_test", "json")
+    assert exc.value.exit_code == 2
+    err = capsys.readouterr().err
+    assert "no_such_module_for_this_test" in err and "make extras" in err and "json," not in err
