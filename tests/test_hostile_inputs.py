@@ -430,3 +430,22 @@ def test_a_missing_extra_names_make_extras(capsys):
     assert exc.value.exit_code == 2
     err = capsys.readouterr().err
     assert "no_such_module_for_this_test" in err and "make extras" in err and "json," not in err
+
+
+def test_the_command_line_starts_without_the_heavy_libraries():
+    import subprocess
+    import sys
+    code = ("import sys, sim, sim.cli; heavy = {'pandas', 'mesa', 'numba', 'scipy', 'matplotlib',"
+            " 'pydantic', 'dask'} & set(sys.modules); print(sorted(heavy))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]", done.stdout
+
+
+@pytest.mark.slow
+def test_a_sweep_whose_every_run_fails_exits_1(tmp_path):
+    premium, youth = (f"population.segments.mass.{k}_brand_share" for k in ("premium", "youth"))
+    study = write_study(tmp_path, parameters=[{"path": premium, "levels": [0.6]},
+                                              {"path": youth, "levels": [0.6]}])
+    res = invoke(["sweep", study, "--out", tmp_path / "o", "--workers", "1"])
+    assert res.exit_code == 1 and "every run failed" in res.output, res.output
