@@ -520,12 +520,12 @@ def _search(problem, settings, target: Path, manifest: dict, workers: int,
     """The calibration itself, with progress; an unusable --out or scheduler exits 2."""
     from sim.calibrate import calibrate as run_calibration
 
-    with _progress("search (candidates)", "", settings.trials) as bar:
+    with _progress("search", "candidates", settings.trials) as bar:
         try:
             return run_calibration(problem, settings, target, manifest, workers, scheduler,
                                    resume=resume, force=force,
                                    on_progress=lambda stage, done, total: bar.update(
-                                       done, total, description=f"{stage} (candidates)"))
+                                       done, total, description=stage))
         except _output_error() as exc:
             fail(str(exc))
 

@@ -153,10 +153,9 @@ def base_scenario(study: Study, study_path: Path) -> tuple[Scenario, dict[str, A
     path = (study_path.parent / study.scenario).resolve()
     data, lines = read_yaml(path)
     problems = apply_overrides(data, study.set)
-    if problems:
-        raise ScenarioError(problems, str(path))
-    origins = expand_strategies(data, strategy_dirs(path), lines, str(path))
-    scenario = validate_data(data, lines, str(path), origins)
+    from_strategies: list[Problem] = []
+    origins = expand_strategies(data, strategy_dirs(path), lines, str(path), from_strategies)
+    scenario = validate_data(data, lines, str(path), origins, problems, from_strategies)
     return scenario, scenario.model_dump(mode="json")
 
 
