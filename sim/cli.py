@@ -7,16 +7,14 @@ and exits with status 2.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from sim.outputs import OutputError, prepare_out_dir, write_text
-from sim.scenario import ScenarioError, load_scenario
+# Only typer and rich are imported here, so `mnp --help` starts in a fraction of a
+# second; each command imports what it needs (pydantic, pandas, mesa, numba, dask).
 
 app = typer.Typer(add_completion=False, no_args_is_help=False,
                   help="mnp-sim: agent-based model of mobile number portability (携号转网).")
@@ -25,6 +23,11 @@ out = Console()
 
 DEFAULT_SCENARIO = "china_mnp_2019.yaml"
 TEACHING_SCENARIO = "false_loyalty_demo.yaml"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+#: Modules a command needs beyond what `make run` installs, and the extra that has them.
+EXTRAS = {"distributed": "sweep", "SALib": "sweep", "pyarrow": "sweep", "sklearn": "sweep",
+          "optuna": "sweep", "solara": "viz", "ema_workbench": "discovery"}
 
 
 def _opening_text(spec) -> str:
@@ -49,49 +52,80 @@ def fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _load(path: Path | None, overrides: list[str]):
+def require(command: str, *modules: str) -> None:
+    """Stop with how to install them when `modules` (an optional extra's) are missing."""
+    import importlib.util
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        extras = sorted({EXTRAS.get(m, m) for m in missing})
+        fail(f"`mnp {command}` needs {', '.join(missing)}, which `make run` does not install; "
+             f"run `make extras` once (or: pip install -e '.[{','.join(extras)}]')")
+
+
+def _load(path: Path | None, overrides: list[str], **kwargs):
+    from sim.scenario import ScenarioError, load_scenario
     path = path or default_scenario()
     try:
-        return path, load_scenario(path, overrides)
+        return path, load_scenario(path, overrides, **kwargs)
     except ScenarioError as exc:
         fail(exc.render())
 
 
-class _LateProgress:
-    """A progress bar that appears only once a run has taken more than a second."""
+def _target(out_dir: str | None, name: str, prefix: str = "") -> Path:
+    """--out as given (never empty), else out/<prefix><name> with the name made safe."""
+    from sim.outputs import default_out
+    if out_dir is None:
+        return default_out(name, prefix)
+    if not out_dir.strip():
+        fail("--out is empty; give a folder, e.g. --out out/my_run")
+    return Path(out_dir)
 
-    def __init__(self, label: str):
-        self.label = label
-        self.t0 = time.perf_counter()
-        self.progress: Progress | None = None
-        self.task = None
 
-    def __call__(self, done: int, total: int) -> None:
-        if self.progress is None and time.perf_counter() - self.t0 > 1.0:
-            self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
-                                     TextColumn("{task.completed}/{task.total} months"),
-                                     TimeRemainingColumn(), console=err, transient=True)
-            self.progress.start()
-            self.task = self.progress.add_task(self.label, total=total)
-        if self.progress is not None:
-            self.progress.update(self.task, completed=done)
+def _check_memory(spec, parallel: int = 1, rows: int | None = None) -> None:
+    """Refuse, with the estimate, runs that need more memory than the machine has."""
+    from sim.resources import memory_problem
+    social = spec.population.social
+    message = memory_problem(rows or spec.population.size, social.acquaintances,
+                             social.household_size, parallel)
+    if message:
+        fail(message)
 
-    def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
+
+def _horizon(horizon: int | None, spec) -> list[str]:
+    """The --set that cuts runs to --horizon months, refused past the scenario's end."""
+    if horizon is None:
+        return []
+    if horizon > spec.months:
+        fail(f"--horizon {horizon} is past the scenario's end ({spec.months} months from "
+             f"{spec.start}); give at most {spec.months}, or lengthen it with "
+             f"--set months={horizon}")
+    return [f"months={horizon}"]
+
+
+def _progress(label: str, unit: str, total: int | None = None, **kwargs):
+    from sim.progress import Progress
+    return Progress(label, unit, total, stream=sys.stderr, **kwargs)
+
+
+def _output_error():
+    from sim.outputs import OutputError
+    return OutputError
 
 
 OverrideOpt = Annotated[list[str] | None, typer.Option(
     "--set", help="Override a scenario value: dotted.path=value (repeatable).")]
+OutOpt = Annotated[str | None, typer.Option(
+    "--out", help="Output folder (default: out/<name>).", show_default=False)]
+SeedOpt = Annotated[int | None, typer.Option(
+    help="Random seed (default: the scenario's).", min=0)]
 
 
 @app.command()
 def run(
     scenario: Annotated[Path | None, typer.Argument(
         help="Scenario YAML file (default: scenarios/china_mnp_2019.yaml).")] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
-    out_dir: Annotated[Path | None, typer.Option(
-        "--out", help="Output folder (default: out/<scenario name>).")] = None,
+    seed: SeedOpt = None,
+    out_dir: OutOpt = None,
     overrides: OverrideOpt = None,
     force: Annotated[bool, typer.Option(help="Overwrite files in an existing --out.")] = False,
     profile: Annotated[bool, typer.Option(help="Print time spent in each step phase.")] = False,
@@ -100,24 +134,32 @@ def run(
         "(carrier, loyalty quadrant, satisfaction, switching cost).", min=0)] = 0,
 ) -> None:
     """Run a scenario and write its tables, plots and report."""
-    from sim.report import save_run
+    _, spec = _load(scenario, overrides or [])
+    target = _target(out_dir, spec.name)
+    _check_memory(spec)
+    result, files = _run_and_save(spec, seed, snapshot, target, force)
+    _print_run(result, spec, target, files, profile)
+
+
+def _run_and_save(spec, seed: int | None, snapshot: int, target: Path, force: bool):
+    """Check --out, simulate, write every output; (result, files written)."""
+    from sim.outputs import OutputError, prepare_out_dir
+    from sim.report import RUN_FILES, save_run
     from sim.runner import run as run_scenario
 
-    path, spec = _load(scenario, overrides or [])
-    target = out_dir or Path("out") / spec.name
     try:
-        prepare_out_dir(target, force)
+        prepare_out_dir(target, force, RUN_FILES)
     except OutputError as exc:
         fail(str(exc))
-    bar = _LateProgress(f"{spec.name}")
+    with _progress(spec.name, "months", delay=1.0) as bar:
+        result = run_scenario(spec, seed=seed, on_month=bar.update, snapshot_rows=snapshot)
     try:
-        result = run_scenario(spec, seed=seed, on_month=bar, snapshot_rows=snapshot)
-    finally:
-        bar.close()
-    try:
-        files = save_run(result, target, force=True)
+        return result, save_run(result, target, force=True)
     except OutputError as exc:
         fail(str(exc))
+
+
+def _print_run(result, spec, target: Path, files: list[Path], profile: bool) -> None:
     s = result.summary
     out.print(f"[bold]{spec.name}[/] (seed {s['seed']}): {s['months']} months, "
               f"{spec.population.size:,} subscriber rows, {s['wall_seconds']:.2f} s")
@@ -146,13 +188,13 @@ def compare(
         help="Months covered: N from the scenario's start, mnp+N for N months from MNP's "
         "first opening, or a last month YYYY-MM (default: the scenario's months).")] = None,
     seed: Annotated[int | None, typer.Option(
-        help="Base seed the replicate seeds derive from (default: the scenario's).")] = None,
+        help="Base seed the replicate seeds derive from (default: the scenario's).",
+        min=0)] = None,
     jobs: Annotated[int | None, typer.Option(
         help="Worker processes (default: all cores); results do not depend on it.", min=1)] = None,
     independent: Annotated[bool, typer.Option(
         help="Independent seeds per strategy instead of common random numbers.")] = False,
-    out_dir: Annotated[Path | None, typer.Option(
-        "--out", help="Output folder (default: out/compare_<scenario name>).")] = None,
+    out_dir: OutOpt = None,
     overrides: OverrideOpt = None,
     force: Annotated[bool, typer.Option(help="Overwrite files in an existing --out.")] = False,
     decompose: Annotated[list[str] | None, typer.Option(
@@ -166,66 +208,100 @@ def compare(
     """Compare strategies for one carrier by net porting, with paired CIs and cost."""
     import os
 
-    from rich.table import Table
-
     from sim.compare import compare as run_comparison
     from sim.compare import summarise_comparison
-    from sim.compare import options as opt
-    from sim.compare.report import ReportInputs, save_comparison
-    path = scenario or default_scenario()
-    try:
-        opt.check_options(lang, decompose, samples, independent)
-        extra = opt.horizon_overrides(path, list(overrides or []), horizon)
-        keys = load_scenario(path, extra).carrier_keys
-    except (ScenarioError, opt.OptionError) as exc:
-        fail(exc.render())
-    if carrier not in keys:
-        fail(f"--carrier: unknown carrier {carrier!r}; use one of {', '.join(keys)}")
-    names = list(dict.fromkeys(strategies or ["status_quo"]))
-    if len(names) < 2:
-        fail("--strategy: give at least two strategies, the baseline first, e.g. "
-             "--strategy status_quo --strategy price_cut")
-    specs = {}
-    for name in names:
-        try:
-            specs[Path(name).stem if name.endswith((".yaml", ".yml")) else name] = load_scenario(
-                path, extra, strategies={carrier: name})
-        except ScenarioError as exc:
-            fail(exc.render())
-    try:
-        chosen = opt.decompose_plan(specs, carrier, decompose, samples)
-    except opt.OptionError as exc:
-        fail(exc.render())
+    from sim.compare.report import FILES, ReportInputs, save_comparison
+    from sim.outputs import OutputError, prepare_out_dir
+
+    path, specs = _compare_specs(scenario, carrier, strategies, overrides, horizon,
+                                 (lang, decompose, samples, independent))
+    chosen = _decompose_plan(specs, carrier, decompose, samples)
     first = next(iter(specs.values()))
-    target = out_dir or Path("out") / f"compare_{first.name}"
+    target = _target(out_dir, first.name, "compare_")
+    workers = jobs or min(os.cpu_count() or 1, len(specs) * replicates)
+    _check_memory(first, parallel=min(workers, len(specs) * replicates))
     try:
-        prepare_out_dir(target, force)
+        prepare_out_dir(target, force, FILES)
     except OutputError as exc:
         fail(str(exc))
-    workers = jobs or min(os.cpu_count() or 1, len(specs) * replicates)
-    total = len(specs) * replicates
-    with Progress(TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total} runs"), TimeRemainingColumn(),
-                  console=err, transient=True) as progress:
-        task = progress.add_task(f"{len(specs)} strategies x {replicates}", total=total)
-        cmp = run_comparison(specs, carrier, replicates,
-                             first.seed if seed is None else seed, jobs=workers,
+    base_seed = first.seed if seed is None else seed
+    with _progress(f"{len(specs)} strategies x {replicates}", "runs",
+                   len(specs) * replicates) as bar:
+        cmp = run_comparison(specs, carrier, replicates, base_seed, jobs=workers,
                              common_random_numbers=not independent,
-                             on_run=lambda done, _: progress.update(task, completed=done))
-        decs = opt.run_decompositions(cmp, chosen, samples, first.seed if seed is None else seed,
-                                      workers, progress)
+                             on_run=lambda done, _: bar.update(done))
+    decs = _decompositions(cmp, chosen, samples, base_seed, workers)
     table = summarise_comparison(cmp)
-    inputs = ReportInputs(lang, decs, opt.strategy_descriptions(path, names))
+    inputs = ReportInputs(lang, decs, _descriptions(path, list(specs)))
     try:
         save_comparison(cmp, table, target, force=True, inputs=inputs)
     except OutputError as exc:
         fail(str(exc))
+    _print_comparison(cmp, table, first, carrier, target, decs, inputs)
+
+
+def _compare_specs(scenario: Path | None, carrier: str, strategies: list[str] | None,
+                   overrides: list[str] | None, horizon: str | None,
+                   report_options: tuple) -> tuple[Path, dict]:
+    """The scenario file and the scenario under each strategy (baseline first), every input
+    (the report's options too) checked before anything runs."""
+    from sim.compare import options as opt
+    from sim.scenario import ScenarioError
+
+    path, base = _load(scenario, list(overrides or []))
+    try:
+        opt.check_options(*report_options)
+        extra = opt.horizon_overrides(path, list(overrides or []), horizon)
+    except (ScenarioError, opt.OptionError) as exc:
+        fail(exc.render())
+    if carrier not in base.carrier_keys:
+        fail(f"--carrier: unknown carrier {carrier!r}; use one of "
+             f"{', '.join(base.carrier_keys)}")
+    names = list(dict.fromkeys(strategies or ["status_quo"]))
+    if len(names) < 2:
+        fail("--strategy: give at least two strategies, the baseline first, e.g. "
+             "--strategy status_quo --strategy price_cut")
+    return path, {Path(name).stem if name.endswith((".yaml", ".yml")) else name:
+                  _load(path, extra, strategies={carrier: name})[1] for name in names}
+
+
+def _decompose_plan(specs: dict, carrier: str, decompose: list[str] | None,
+                    samples: int | None) -> list[str]:
+    from sim.compare import options as opt
+    try:
+        return opt.decompose_plan(specs, carrier, decompose, samples)
+    except opt.OptionError as exc:
+        fail(exc.render())
+
+
+def _decompositions(cmp, chosen: list[str], samples: int | None, base_seed: int,
+                    workers: int) -> list:
+    """Shapley decompositions of the chosen strategies (more runs on the same seeds)."""
+    from sim.compare import options as opt
+    if not chosen:
+        return []
+    with _progress("decomposition", "runs") as bar:
+        return opt.run_decompositions(cmp, chosen, samples, base_seed, workers,
+                                      on_run=lambda done, total: bar.update(done, total))
+
+
+def _descriptions(path: Path, names: list[str]) -> dict[str, str]:
+    from sim.compare import options as opt
+    return opt.strategy_descriptions(path, names)
+
+
+def _print_comparison(cmp, table, first, carrier: str, target: Path, decs: list,
+                      inputs) -> None:
+    from rich.table import Table
+
+    from sim.compare import options as opt
+
     view = Table(title=f"{first.name}: {carrier}, {cmp.replicates} replicates, "
                        f"{cmp.months[0]} to {cmp.months[-1]}")
     for col in ("strategy", "rank", "net ports M", "vs base M", "95% CI", "Δ cost M¥",
                 "Δ profit M¥", "¥/extra port"):
         view.add_column(col, justify="left" if col == "strategy" else "right", no_wrap=True)
-    m = lambda x: f"{x / 1e6:+,.2f}"  # noqa: E731
+    m = lambda x: f"{x / 1e6:+,.2f}"
     for r in table.itertuples():
         per_port = r.cost_per_extra_net_port
         view.add_row(r.strategy, str(r.rank), m(r.net_porting_mean), m(r.diff_net_porting),
@@ -243,8 +319,7 @@ def compare(
 @app.command()
 def sweep(
     study: Annotated[Path, typer.Argument(help="Study YAML file (experiments/*.yaml).")],
-    out_dir: Annotated[Path | None, typer.Option(
-        "--out", help="Output folder (default: out/<study name>).")] = None,
+    out_dir: OutOpt = None,
     workers: Annotated[int | None, typer.Option(
         help="Local worker processes (default: all cores).", min=1)] = None,
     scheduler: Annotated[str | None, typer.Option(
@@ -259,31 +334,35 @@ def sweep(
     """Run a parameter sweep on Dask (a local cluster, or an existing one); resumable."""
     import os
 
+    require("sweep", "distributed", "SALib", "pyarrow")
+    from sim.scenario import ScenarioError
     from sim.sweep import load_study, run_study
+    from sim.sweep.study import parameter_values
 
     try:
-        spec = load_study(study)[0]
+        spec, base, _ = load_study(study)
     except ScenarioError as exc:
         fail(exc.render())
-    target = out_dir or Path("out") / spec.name
+    target = _target(out_dir, spec.name)
+    n_workers = workers or os.cpu_count() or 1
+    sizes = [base.population.size, *[v for p in spec.parameters if p.path == "population.size"
+                                     for v in parameter_values(p, True)]]
+    _check_memory(base, parallel=1 if scheduler or scheduler_file else n_workers,
+                  rows=int(max(sizes)))
     report: list = []
-    with Progress(TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total} runs"),
-                  TextColumn("[red]{task.fields[failed]} failed"), TimeRemainingColumn(),
-                  console=err, transient=True) as progress:
-        task = progress.add_task(spec.name, total=None, failed=0)
-
-        def on_progress(done: int, total: int, failed: int) -> None:
-            progress.update(task, completed=done, total=total, failed=failed)
-
+    with _progress(spec.name, "runs", fields=("failed",)) as bar:
         try:
-            runs = run_study(study, target, workers=workers or os.cpu_count() or 1,
-                             scheduler=scheduler, scheduler_file=scheduler_file, resume=resume,
-                             force=force, batch_size=batch_size, on_progress=on_progress,
-                             report=report)
-        except (ScenarioError, OutputError) as exc:
+            runs = run_study(study, target, workers=n_workers, scheduler=scheduler,
+                             scheduler_file=scheduler_file, resume=resume, force=force,
+                             batch_size=batch_size, report=report,
+                             on_progress=lambda done, total, failed: bar.update(
+                                 done, total, failed=failed))
+        except (ScenarioError, _output_error()) as exc:
             fail(exc.render() if isinstance(exc, ScenarioError) else str(exc))
-    r = report[0]
+    _print_sweep(spec, report[0], runs, target)
+
+
+def _print_sweep(spec, r, runs, target: Path) -> None:
     out.print(f"[bold]{spec.name}[/]: {r.total} runs ({r.ran} now, {r.skipped} already done), "
               f"{len(r.failed)} failed; {r.wall_seconds:.1f} s on {r.workers} worker(s), "
               f"{r.tasks} tasks, about {r.overhead_per_task:.2f} s overhead per task.")
@@ -291,6 +370,9 @@ def sweep(
         out.print(f"  run {row.run_id} failed: {row.error}", highlight=False)
     if len(runs) == r.total:
         out.print(f"Wrote {target}/runs.parquet (then: mnp analyze {target})")
+    if r.total and len(r.failed) == len(runs) == r.total:
+        err.print("[bold red]error:[/] every run failed; see the errors above", highlight=False)
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -300,6 +382,7 @@ def analyze(
     """Sensitivity indices, scenario discovery, tables and plots for a finished sweep."""
     import warnings
 
+    require("analyze", "SALib", "pyarrow", "sklearn")
     from sim.sweep.analysis import AnalysisError, SensitivityWarning, analyse
 
     try:
@@ -336,53 +419,61 @@ def game(
     max_profiles: Annotated[int, typer.Option(
         help="Simulate every profile up to this many; above it a stated sample.", min=1)] = 64,
     seed: Annotated[int | None, typer.Option(
-        help="Base seed of the replicates (default: the scenario's).")] = None,
+        help="Base seed of the replicates (default: the scenario's).", min=0)] = None,
     workers: Annotated[int, typer.Option(help="Local Dask worker processes.", min=1)] = 2,
     scheduler: Annotated[str | None, typer.Option(
         help="Address of a running Dask scheduler (instead of local workers).")] = None,
-    out_dir: Annotated[Path | None, typer.Option(
-        "--out", help="Output folder (default: out/game_<scenario name>).")] = None,
+    out_dir: OutOpt = None,
     overrides: OverrideOpt = None,
     resume: Annotated[bool, typer.Option(help="Finish an interrupted game in --out.")] = False,
     force: Annotated[bool, typer.Option(help="Start over in an existing --out.")] = False,
 ) -> None:
     """Best responses and equilibria among the carriers' strategies, from simulation."""
-    from sim.game import (
-        GameError,
-        best_response_dynamics,
-        best_response_table,
-        mixed_equilibrium,
-        parse_payoff,
-        parse_strategies,
-        payoff_table,
-        play,
-        pure_equilibria,
-    )
-    from sim.game.report import reading, save_game
+    require("game", "distributed", "pyarrow")
+    from sim.game import GameError, parse_payoff, parse_strategies
 
     path, base = _load(scenario, overrides or [])
-    extra = list(overrides or []) + ([f"months={horizon}"] if horizon else [])
+    extra = list(overrides or []) + _horizon(horizon, base)
     try:
         spec = parse_strategies(strategies or [], base.carrier_keys)
         measure = parse_payoff(payoff)
     except GameError as exc:
         fail(str(exc))
-    target = out_dir or Path("out") / f"game_{base.name}"
-    total = spec.size
-    with Progress(TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total} runs"), TimeRemainingColumn(),
-                  console=err, transient=True) as progress:
-        task = progress.add_task(f"{min(total, max_profiles)} profiles x {replicates}",
-                                 total=None)
+    target = _target(out_dir, base.name, "game_")
+    _check_memory(base, parallel=1 if scheduler else workers)
+    played = _play(path, spec, replicates, target, extra, seed, max_profiles, workers,
+                   scheduler, resume, force)
+    _solve_and_save(played, spec, measure, target)
+
+
+def _play(path, spec, replicates, target, extra, seed, max_profiles, workers, scheduler,
+          resume, force):
+    """Simulate the game's profiles, with progress; input problems exit 2."""
+    from sim.game import GameError, play
+    from sim.scenario import ScenarioError
+
+    with _progress(f"{min(spec.size, max_profiles)} profiles x {replicates}", "runs") as bar:
         try:
-            played = play(path, spec, replicates, target, extra, seed, max_profiles, workers,
-                          scheduler, resume=resume, force=force,
-                          on_progress=lambda done, all_, _: progress.update(
-                              task, completed=done, total=all_))
-        except (GameError, OutputError) as exc:
+            return play(path, spec, replicates, target, extra, seed, max_profiles, workers,
+                        scheduler, resume=resume, force=force,
+                        on_progress=lambda done, all_, _: bar.update(done, all_))
+        except (GameError, _output_error()) as exc:
             fail(str(exc))
         except ScenarioError as exc:
             fail(exc.render())
+
+
+def _solve_and_save(played, spec, measure, target: Path) -> None:
+    """Payoffs, equilibria, dynamics and the mixed equilibrium; written and read out."""
+    from sim.game import (
+        best_response_dynamics,
+        best_response_table,
+        mixed_equilibrium,
+        payoff_table,
+        pure_equilibria,
+    )
+    from sim.game.report import reading, save_game
+
     failed = played.runs[played.runs["status"] != "ok"] if len(played.runs) else played.runs
     if len(failed):
         err.print(f"[yellow]{len(failed)} run(s) failed[/]; first: {failed['error'].iloc[0]}")
@@ -391,7 +482,10 @@ def game(
     dynamics = best_response_dynamics(table)
     mixed = mixed_equilibrium(table)
     responses = best_response_table(table)
-    save_game(played, table, equilibria, dynamics, mixed, responses, target)
+    try:
+        save_game(played, table, equilibria, dynamics, mixed, responses, target)
+    except _output_error() as exc:
+        fail(str(exc))
     for sentence in reading(played, table, equilibria, dynamics, mixed):
         out.print(f"• {sentence}", highlight=False)
     out.print(f"{played.wall_seconds:.1f} s on {played.workers} worker(s); simulated "
@@ -424,33 +518,27 @@ def calibrate(
         help="Runs of the best candidate for the report's bands.", min=2, max=999)] = 10,
     profile_points: Annotated[int, typer.Option(
         help="Points of the slice through the optimum along each parameter.", min=0)] = 7,
-    seed: Annotated[int, typer.Option(help="Seed of the optimiser and the replicates.")] = 2026,
+    seed: Annotated[int, typer.Option(help="Seed of the optimiser and the replicates.",
+                                      min=0)] = 2026,
     workers: Annotated[int, typer.Option(help="Local Dask worker processes.", min=1)] = 2,
     scheduler: Annotated[str | None, typer.Option(
         help="Address of a running Dask scheduler (instead of local workers).")] = None,
-    out_dir: Annotated[Path | None, typer.Option(
-        "--out", help="Output folder (default: out/calib_<scenario name>).")] = None,
+    out_dir: OutOpt = None,
     overrides: OverrideOpt = None,
     resume: Annotated[bool, typer.Option(help="Finish an interrupted calibration in --out.")
                       ] = False,
     force: Annotated[bool, typer.Option(help="Start over in an existing --out.")] = False,
 ) -> None:
     """Fit scenario parameters to observed figures; writes the fitted scenario and a report."""
-    from sim.calibrate import FitError, Settings, TargetsError, build_problem
-    from sim.calibrate import calibrate as run_calibration
+    require("calibrate", "distributed", "optuna", "pyarrow")
+    from sim.calibrate import Settings
     from sim.calibrate.report import save_calibration
 
     path = scenario or default_scenario()
     sets = list(overrides or [])
-    try:
-        problem, base = build_problem(path, targets, list(fit or []), sets, until, only)
-    except ScenarioError as exc:
-        fail(exc.render())
-    except TargetsError as exc:
-        fail(f"--targets {exc}")
-    except FitError as exc:
-        fail(str(exc))
-    target = out_dir or Path("out") / f"calib_{base.name}"
+    problem, base = _calibration_problem(path, targets, fit, sets, until, only)
+    target = _target(out_dir, base.name, "calib_")
+    _check_memory(base, parallel=1 if scheduler else workers)
     settings = Settings(trials=trials, replicates=replicates, seed=seed, until=until,
                         profile_points=profile_points, final_replicates=final_replicates)
     command = " ".join(["mnp calibrate", str(path), "--targets", str(targets),
@@ -459,28 +547,48 @@ def calibrate(
                         *[f"--only {q}" for q in only or []],
                         f"--trials {trials} --replicates {replicates} --seed {seed}",
                         f"--out {target}"])
-    with Progress(TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(),
-                  console=err, transient=True) as progress:
-        task = progress.add_task("search (candidates)", total=trials)
-
-        def show(stage: str, done: int, total: int) -> None:
-            progress.update(task, description=f"{stage} (candidates)", completed=done,
-                            total=total)
-        try:
-            result = run_calibration(problem, settings, target,
-                                     {"command": command, "scenario": str(path),
-                                      "targets": str(targets)},
-                                     workers, scheduler, resume=resume, force=force,
-                                     on_progress=show)
-        except OutputError as exc:
-            fail(str(exc))
-    lines = save_calibration(result, target, path, sets, command)
+    result = _search(problem, settings, target, {"command": command, "scenario": str(path),
+                                                 "targets": str(targets)},
+                     workers, scheduler, resume, force)
+    try:
+        lines = save_calibration(result, target, path, sets, command)
+    except _output_error() as exc:
+        fail(str(exc))
     for sentence in lines:
         out.print(f"• {sentence}", highlight=False)
     out.print(f"{result.wall_seconds:.1f} s on {result.workers} worker(s). Wrote "
               f"{target}/calibrated.yaml, report.html, targets_fit.csv, parameters.csv, "
               "fit.png, uncertainty.png")
+
+
+def _calibration_problem(path, targets, fit, sets, until, only):
+    """Scenario, targets and --fit options, all checked before a run starts."""
+    from sim.calibrate import FitError, TargetsError, build_problem
+    from sim.scenario import ScenarioError
+
+    try:
+        return build_problem(path, targets, list(fit or []), sets, until, only)
+    except ScenarioError as exc:
+        fail(exc.render())
+    except TargetsError as exc:
+        fail(f"--targets {exc}")
+    except FitError as exc:
+        fail(str(exc))
+
+
+def _search(problem, settings, target: Path, manifest: dict, workers: int,
+            scheduler: str | None, resume: bool, force: bool):
+    """The calibration itself, with progress; an unusable --out or scheduler exits 2."""
+    from sim.calibrate import calibrate as run_calibration
+
+    with _progress("search", "candidates", settings.trials) as bar:
+        try:
+            return run_calibration(problem, settings, target, manifest, workers, scheduler,
+                                   resume=resume, force=force,
+                                   on_progress=lambda stage, done, total: bar.update(
+                                       done, total, description=stage))
+        except _output_error() as exc:
+            fail(str(exc))
 
 
 @app.command()
@@ -514,6 +622,7 @@ def viz(
     """Open the interactive teaching page in the browser at http://HOST:PORT."""
     import socket
 
+    require("viz", "solara")
     from sim import i18n
     from sim.viz import server
 
@@ -552,6 +661,7 @@ def reference(
         "docs/scenario-reference.md"),
 ) -> None:
     """Write the scenario reference page (every key, default, unit and source)."""
+    from sim.outputs import write_text
     from sim.reference import reference_markdown
     out_file.parent.mkdir(parents=True, exist_ok=True)
     write_text(out_file, reference_markdown())

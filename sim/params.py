@@ -62,12 +62,19 @@ def param(
 
 
 class Strict(BaseModel):
-    """Base for every scenario block: unknown keys are errors, typos never pass."""
+    """Base for every scenario block: unknown keys are errors, typos never pass, and every
+    number is finite (.inf and .nan are errors)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=True,
+                              allow_inf_nan=False)
 
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+#: Months a scenario may name: a run of up to 600 months from the last still fits the
+#: calendar that pandas and matplotlib draw (to 2262).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 def check_month(value: str) -> str:
@@ -75,6 +82,9 @@ def check_month(value: str) -> str:
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise ValueError("must be a month written YYYY-MM (e.g. 2019-11), or in a strategy "
                          "action mnp, mnp+N, mnp-N or start+N")
+    if not FIRST_YEAR <= int(m.group(1)) <= LAST_YEAR:
+        raise ValueError(f"year {m.group(1)} is out of range; use a month from "
+                         f"{FIRST_YEAR}-01 to {LAST_YEAR}-12")
     return value
 
 

@@ -73,24 +73,33 @@ def report_html(result: RunResult, out: Path) -> str:
     return page(f"{result.scenario.name}: mnp-sim report", body)
 
 
+TABLES = ("timeseries.csv", "porting_matrix.csv", "loyalty.csv", "segment_porting.csv")
+#: Every file `mnp run` may write; summary.json is written last, as the completion marker.
+RUN_FILES = (*TABLES, "report.html", *[n for n, _, _ in PLOTS], "subscriber_sample.csv",
+             "summary.json")
+
+
 def save_run(result: RunResult, out: Path, force: bool = False) -> list[Path]:
-    """Write every output of a run into `out`; returns the files written."""
+    """Write every output of a run into `out`; returns the files written.
+
+    summary.json goes last and lists the files: a folder without it (or with files it
+    does not list) holds an incomplete or mixed set. A forced rerun removes the old
+    summary.json first, so a rerun killed half-way is never taken for a finished one.
+    """
     out = Path(out)
-    prepare_out_dir(out, force)
+    prepare_out_dir(out, force, RUN_FILES)
+    (out / "summary.json").unlink(missing_ok=True)
     title = f"{result.scenario.name} (seed {result.seed})"
     mnp = result.scenario.policy.first_opening
-    write_csv(out / "timeseries.csv", result.timeseries)
-    write_csv(out / "porting_matrix.csv", result.porting_matrix)
-    write_csv(out / "loyalty.csv", result.loyalty)
-    write_csv(out / "segment_porting.csv", result.segment_porting)
+    frames = dict(zip(TABLES, (result.timeseries, result.porting_matrix, result.loyalty,
+                               result.segment_porting)))
+    if result.subscriber_sample is not None:
+        frames["subscriber_sample.csv"] = result.subscriber_sample
+    for name, frame in frames.items():
+        write_csv(out / name, frame)
     for name, heading, plot in PLOTS:
         plot(result.timeseries, f"{heading}: {title}", mnp, out / name)
-    write_json(out / "summary.json", result.summary)
     write_text(out / "report.html", report_html(result, out))
-    names = ["timeseries.csv", "porting_matrix.csv", "loyalty.csv", "segment_porting.csv",
-             "summary.json",
-             "report.html", *[n for n, _, _ in PLOTS]]
-    if result.subscriber_sample is not None:
-        write_csv(out / "subscriber_sample.csv", result.subscriber_sample)
-        names.append("subscriber_sample.csv")
+    names = [*frames, "report.html", *[n for n, _, _ in PLOTS], "summary.json"]
+    write_json(out / "summary.json", {**result.summary, "files": names, "complete": True})
     return [out / n for n in names]

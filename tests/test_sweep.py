@@ -196,14 +196,18 @@ def test_a_real_scheduler_and_worker_run_a_sweep(reference, tmp_path):
 
 
 def test_a_run_that_raises_is_recorded_and_the_sweep_goes_on(tmp_path):
+    # each level is valid alone (a level the schema rejects is refused before any run),
+    # but premium + youth brand shares above 1 together fail in the run
+    premium, youth = (f"population.segments.mass.{k}_brand_share" for k in ("premium", "youth"))
     study = write_study(tmp_path, replicates=1, parameters=[
-        {"path": "carriers.unicom.price", "levels": [-5, 40]}])
+        {"path": premium, "levels": [0.1, 0.6]}, {"path": youth, "levels": [0.1, 0.6]}])
     report: list = []
     runs = run_study(study, tmp_path / "out", workers=1, report=report)
-    bad = runs[runs["carriers.unicom.price"] == -5].iloc[0]
-    good = runs[runs["carriers.unicom.price"] == 40].iloc[0]
-    assert bad["status"] == "error" and "price" in bad["error"] and np.isnan(bad["mobile_net"])
-    assert good["status"] == "ok"
+    bad = runs[(runs[premium] == 0.6) & (runs[youth] == 0.6)].iloc[0]
+    good = runs[runs[premium] == 0.1]
+    assert bad["status"] == "error" and "brand_share" in bad["error"]
+    assert np.isnan(bad["mobile_net"])
+    assert (good["status"] == "ok").all() and len(good) == 2
     assert len(report[0].failed) == 1
 
 

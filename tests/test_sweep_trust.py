@@ -95,7 +95,7 @@ def test_a_large_enough_design_does_not_warn_and_converges(tmp_path):
                                    metrics=[{"name": "y", "kind": "total_ports"}],
                                    parameters=[
                                        {"path": "policy.porting_hassle", "low": 0, "high": 1},
-                                       {"path": "carriers.unicom.price", "low": 0, "high": 1}]))[0]
+                                       {"path": "carriers.unicom.price", "low": 1, "high": 2}]))[0]
     means = _linear_means(study, [2.0, 1.0])  # S1 = 0.8 and 0.2 exactly
     table = sobol_indices(study, means)
     assert table["S1"].round(1).tolist() == [0.8, 0.2]
@@ -123,7 +123,7 @@ def _discovery_runs(tmp_path, y_rule):
                                    discovery={"metric": "ports", "above": 0.5},
                                    parameters=[
                                        {"path": "policy.porting_hassle", "low": 0, "high": 1},
-                                       {"path": "carriers.unicom.price", "low": 0, "high": 1}]))[0]
+                                       {"path": "carriers.unicom.price", "low": 1, "high": 2}]))[0]
     rng = np.random.default_rng(1)
     x = rng.random((400, 2))
     runs = pd.DataFrame(x, columns=study.names)
@@ -227,7 +227,7 @@ def test_series_plot_and_bands_in_the_analysis(small_sobol):
     ({"metrics": [{"name": "x", "kind": "total_ports", "series": "monthly"}]},
      "metrics.0.series", "must be true, false or a list of months"),
     ({"metrics": [{"name": "x", "kind": "total_ports", "month": "2020-06"}]},
-     "metrics.0.month", "2020-06 is outside the run"),
+     "metrics.0.month", "2020-06 is after the run ends"),
     ({"export": ["xlsx"]}, "export", "unknown export format 'xlsx'; use one of csv"),
 ])
 def test_bad_new_options_get_one_clear_message(tmp_path, fields, where, expected):

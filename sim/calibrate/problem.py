@@ -45,6 +45,9 @@ def build_problem(scenario_path: str | Path, targets_path: str | Path, fits: lis
         target_set = applicable(rows, scenario)
     except TargetsError as exc:
         raise TargetsError(exc.problems, str(targets_path)) from None
+    if not [r for r in rows if not isinstance(r, tuple)]:
+        raise TargetsError([("holds no observed figures; add rows of date,quantity,carrier,"
+                             "value (see docs/calibration.md)")], str(targets_path))
     if not target_set.targets:
         raise TargetsError(["no row applies to this scenario (see the reasons: " + "; ".join(
             f"line {s.line}: {s.reason}" for s in target_set.skipped[:3]) + ")"],

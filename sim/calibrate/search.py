@@ -19,7 +19,6 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,11 +36,14 @@ from sim.outputs import OutputError, write_json
 from sim.sweep.design import replicate_seed
 from sim.sweep.execution import (
     SweepPaths,
+    check_scheduler,
+    check_store_path,
     dask_executor,
     done_ids,
     execute_on,
     prepare_store,
     read_runs,
+    remove_store,
     utc_now,
     write_parquet,
 )
@@ -183,12 +185,21 @@ def losses(runs: pd.DataFrame, problem: Problem) -> pd.DataFrame:
 # ---------------------------------------------------------------- the loop
 
 def _study(path: Path, fits: list[FitParameter], settings: Settings, resume: bool):
+    """Optuna's study in SQLite. A resumed study gets a sampler seeded from the seed and
+    the number of trials already run, so it goes on drawing new candidates instead of
+    repeating the first ones (a TPE sampler re-made from the seed alone restarts its
+    random startup draws)."""
     import optuna
     optuna.logging.set_verbosity(logging.WARNING)
-    sampler = optuna.samplers.TPESampler(seed=settings.seed, multivariate=True,
-                                         constant_liar=True,
+    storage = f"sqlite:///{path}"
+    done = 0
+    if resume:
+        done = len(optuna.load_study(study_name="calibration", storage=storage).trials)
+    seed = settings.seed if not done else int(
+        np.random.SeedSequence([settings.seed, done]).generate_state(1)[0])
+    sampler = optuna.samplers.TPESampler(seed=seed, multivariate=True, constant_liar=True,
                                          n_startup_trials=max(8, 2 * len(fits) + 2))
-    study = optuna.create_study(study_name="calibration", storage=f"sqlite:///{path}",
+    study = optuna.create_study(study_name="calibration", storage=storage,
                                 direction="minimize", sampler=sampler, load_if_exists=resume)
     if not resume:
         study.enqueue_trial({p.name: p.start for p in fits}, skip_if_exists=True)
@@ -200,6 +211,108 @@ def _distributions(fits: list[FitParameter]) -> dict:
     return {p.name: FloatDistribution(p.low, p.high, log=p.log) for p in fits}
 
 
+def _key(problem: Problem, settings: Settings) -> str:
+    """The fingerprint a resumed calibration must share with the one it finishes."""
+    return fingerprint({"base": problem.base, "fits": [p.as_dict() for p in problem.fits],
+                        "targets": [t.as_dict() for t in problem.targets.targets],
+                        "fitted": problem.fitted.tolist(), **settings.fingerprinted()})
+
+
+def _prepare(out: Path, key: str, manifest: dict[str, Any], settings: Settings,
+             resume: bool, force: bool) -> SweepPaths:
+    """The store in `out`: checked and continued (resume), or started afresh. --force
+    removes only what a calibration writes (its store, optuna.db, final/'s store)."""
+    paths = SweepPaths(out)
+    final = SweepPaths(out / "final")
+    check_store_path(final)
+    prepare_store(paths, key, key, resume, force, what="calibration")
+    db = out / "optuna.db"
+    if resume:
+        if not db.is_file():
+            raise OutputError(f"--resume: {out} has no optuna.db; run without --resume first")
+        return paths
+    db.unlink(missing_ok=True)
+    (out / "final_runs.parquet").unlink(missing_ok=True)
+    remove_store(final)
+    write_json(paths.manifest, {**manifest, "study_hash": key, "scenario_hash": key,
+                                "version": __version__, "settings": settings.__dict__,
+                                "started": utc_now(), "status": "running"})
+    return paths
+
+
+class _Simulator:
+    """Runs candidates on an open Dask executor into a store; returns their runs."""
+
+    def __init__(self, executor, n_workers: int, problem: Problem, settings: Settings):
+        self.executor, self.n_workers = executor, n_workers
+        self.args = (problem.base, problem.fits, problem.targets.targets)
+        self.seed = settings.seed
+
+    def __call__(self, candidates: list[tuple[int, str, list[float]]], replicates: int,
+                 store: SweepPaths, keep_series: bool = False) -> pd.DataFrame:
+        design = plan(candidates, replicates, self.seed)
+        todo = design[~design["run_id"].isin(done_ids(store))]
+        execute_on(self.executor, self.n_workers, store, todo, run_candidates, self.args,
+                   (keep_series,))
+        runs = read_runs(store)
+        return runs[runs["candidate"].isin([c[0] for c in candidates])]
+
+
+def _search(study, problem: Problem, settings: Settings, simulate: _Simulator,
+            paths: SweepPaths, per_round: int,
+            on_progress: Callable[[str, int, int], None] | None) -> None:
+    """Ask optuna for candidates round by round until `trials` have finished; a resumed
+    search first finishes the trials optuna still has as running."""
+    from optuna.trial import TrialState
+
+    dists = _distributions(problem.fits)
+    pending = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+    while True:
+        finished = len(study.get_trials(deepcopy=False,
+                                        states=(TrialState.COMPLETE, TrialState.FAIL)))
+        wanted = max(0, settings.trials - finished - len(pending))
+        trials = list(pending) + [study.ask(dists) for _ in range(min(per_round, wanted))]
+        pending = []
+        if not trials:
+            return
+        runs = simulate([(t.number, "trial", [t.params[n] for n in problem.names])
+                         for t in trials], settings.replicates, paths)
+        for t in trials:
+            value = candidate_loss(runs[runs["candidate"] == t.number], problem)
+            if np.isfinite(value):
+                study.tell(t.number, value)
+            else:
+                study.tell(t.number, state=TrialState.FAIL)
+        if on_progress:
+            on_progress("search", min(finished + len(trials), settings.trials), settings.trials)
+
+
+def _best(paths: SweepPaths, problem: Problem) -> tuple[pd.DataFrame, pd.Series]:
+    """Every candidate's loss so far, and the best one's row."""
+    table = losses(read_runs(paths), problem)
+    scored = table[np.isfinite(table["loss"])]
+    if scored.empty:
+        raise OutputError("every candidate failed; see the errors in "
+                          f"{paths.parts}/ (column 'error')")
+    return table, scored.loc[scored["loss"].idxmin()]
+
+
+def _profile(best: list[float], problem: Problem, settings: Settings, simulate: _Simulator,
+             paths: SweepPaths, on_progress: Callable[[str, int, int], None] | None) -> None:
+    """A slice through the optimum along each parameter (for the uncertainty): points
+    spread over half the search range, centred on the best value."""
+    slices = []
+    for j, p in enumerate(problem.fits):
+        for g, value in enumerate(slice_points(p, best[j], settings.profile_points)):
+            x = list(best)
+            x[j] = float(value)
+            slices.append((PROFILE_BASE + 1000 * j + g, "profile", x))
+    if slices:
+        simulate(slices, settings.replicates, paths)
+        if on_progress:
+            on_progress("profile", len(slices), len(slices))
+
+
 def calibrate(problem: Problem, settings: Settings, out: Path, manifest: dict[str, Any],
               workers: int = 2, scheduler: str | None = None, resume: bool = False,
               force: bool = False,
@@ -208,85 +321,22 @@ def calibrate(problem: Problem, settings: Settings, out: Path, manifest: dict[st
 
     on_progress(stage, done, total) is called as rounds finish.
     """
-    from optuna.trial import TrialState
-
     t0 = time.perf_counter()
-    paths = SweepPaths(out)
-    key = fingerprint({"base": problem.base, "fits": [p.as_dict() for p in problem.fits],
-                       "targets": [t.as_dict() for t in problem.targets.targets],
-                       "fitted": problem.fitted.tolist(), **settings.fingerprinted()})
-    prepare_store(paths, key, key, resume, force, what="calibration")
-    db = out / "optuna.db"
-    if not resume:
-        db.unlink(missing_ok=True)
-        shutil.rmtree(out / "final", ignore_errors=True)
-        write_json(paths.manifest, {**manifest, "study_hash": key, "scenario_hash": key,
-                                    "version": __version__, "settings": settings.__dict__,
-                                    "started": utc_now(), "status": "running"})
-    elif not db.is_file():
-        raise OutputError(f"--resume: {out} has no optuna.db; run without --resume first")
-    study = _study(db, problem.fits, settings, resume)
-    dists = _distributions(problem.fits)
-    args = (problem.base, problem.fits, problem.targets.targets)
+    out = Path(out)
+    check_scheduler(scheduler)
+    paths = _prepare(out, _key(problem, settings), manifest, settings, resume, force)
+    study = _study(out / "optuna.db", problem.fits, settings, resume)
     with dask_executor(workers, scheduler) as (executor, n_workers):
-        per_round = settings.per_round or 2 * n_workers
-
-        def simulate(candidates: list[tuple[int, str, list[float]]], replicates: int,
-                     store: SweepPaths, keep_series: bool = False) -> pd.DataFrame:
-            design = plan(candidates, replicates, settings.seed)
-            todo = design[~design["run_id"].isin(done_ids(store))]
-            execute_on(executor, n_workers, store, todo, run_candidates, args,
-                       (keep_series,))
-            runs = read_runs(store)
-            return runs[runs["candidate"].isin([c[0] for c in candidates])]
-
-        # 1. the search
-        pending = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
-        while True:
-            finished = len(study.get_trials(deepcopy=False,
-                                            states=(TrialState.COMPLETE, TrialState.FAIL)))
-            wanted = max(0, settings.trials - finished - len(pending))
-            trials = list(pending) + [study.ask(dists) for _ in range(min(per_round, wanted))]
-            pending = []
-            if not trials:
-                break
-            runs = simulate([(t.number, "trial", [t.params[n] for n in problem.names])
-                             for t in trials], settings.replicates, paths)
-            for t in trials:
-                value = candidate_loss(runs[runs["candidate"] == t.number], problem)
-                if np.isfinite(value):
-                    study.tell(t.number, value)
-                else:
-                    study.tell(t.number, state=TrialState.FAIL)
-            if on_progress:
-                on_progress("search", min(finished + len(trials), settings.trials),
-                            settings.trials)
-        table = losses(read_runs(paths), problem)
-        searched = table[np.isfinite(table["loss"])]
-        if searched.empty:
-            raise OutputError("every candidate failed; see the errors in "
-                              f"{paths.parts}/ (column 'error')")
-        best_row = searched.loc[searched["loss"].idxmin()]
-        best = [float(best_row[n]) for n in problem.names]
-
-        # 2. a slice through the optimum along each parameter (for the uncertainty):
-        #    points spread over half the search range, centred on the best value
-        slices = []
-        for j, p in enumerate(problem.fits):
-            for g, value in enumerate(slice_points(p, best[j], settings.profile_points)):
-                x = list(best)
-                x[j] = float(value)
-                slices.append((PROFILE_BASE + 1000 * j + g, "profile", x))
-        if slices:
-            simulate(slices, settings.replicates, paths)
-            if on_progress:
-                on_progress("profile", len(slices), len(slices))
-
-        # 3. the best candidate of all (search and slices), with more replicates and
-        #    its monthly series kept
-        table = losses(read_runs(paths), problem)
-        scored = table[np.isfinite(table["loss"])]
-        best_row = scored.loc[scored["loss"].idxmin()]
+        simulate = _Simulator(executor, n_workers, problem, settings)
+        # 1. the search, 2. a slice through its optimum
+        _search(study, problem, settings, simulate, paths, settings.per_round or 2 * n_workers,
+                on_progress)
+        _, best_row = _best(paths, problem)
+        _profile([float(best_row[n]) for n in problem.names], problem, settings, simulate,
+                 paths, on_progress)
+        # 3. the best candidate of all (search and slices), with more replicates and its
+        #    monthly series kept
+        table, best_row = _best(paths, problem)
         best = [float(best_row[n]) for n in problem.names]
         final_store = SweepPaths(out / "final")
         final_store.out.mkdir(parents=True, exist_ok=True)
@@ -296,7 +346,6 @@ def calibrate(problem: Problem, settings: Settings, out: Path, manifest: dict[st
         if on_progress:
             on_progress("final", 1, 1)
     write_parquet(final.drop(columns=["series"]), out / "final_runs.parquet")
-
     start_row = table[table["candidate"] == 0]
     series = pd.concat([pd.read_json(_text(s), orient="split", dtype=False)
                         .assign(replicate=int(r))

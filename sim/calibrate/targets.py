@@ -123,7 +123,11 @@ def read_targets(path: str | Path) -> list[Target | tuple[int, dict]]:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
     except FileNotFoundError:
         raise TargetsError(["file not found; give the path of a targets CSV"], str(path)) from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except pd.errors.EmptyDataError:
+        raise TargetsError([("the file is empty; a targets file has a header line "
+                             "date,quantity,carrier,value and one row per figure")],
+                           str(path)) from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
         raise TargetsError([f"cannot be read as CSV ({str(exc).splitlines()[0]})"],
                            str(path)) from None
     missing = [c for c in ("date", "quantity", "carrier", "value") if c not in frame.columns]

@@ -102,18 +102,13 @@ def notes(cmp, decompositions, inputs, table=None) -> list[str]:
 
 
 def run_decompositions(cmp, names: list[str], samples: int | None, base_seed: int, jobs: int,
-                       progress=None) -> list:
-    """Run the coalitions the decompositions need, with a task on `progress` (rich)."""
+                       on_run=None) -> list:
+    """Run the coalitions the decompositions need, calling on_run(done, total) after each."""
     if not names:
         return []
     from sim.compare.decompose import decompose
-    task = progress.add_task("decomposition", total=None) if progress is not None else None
-
-    def step(done: int, total: int) -> None:
-        if progress is not None:
-            progress.update(task, completed=done, total=total)
-
-    return decompose(cmp, names, samples, base_seed, jobs=jobs, on_run=step)
+    return decompose(cmp, names, samples, base_seed, jobs=jobs,
+                     on_run=on_run or (lambda done, total: None))
 
 
 def strategy_descriptions(path: Path, names: list[str]) -> dict[str, str]:

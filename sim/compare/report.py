@@ -46,6 +46,10 @@ PLOTS = (
     ("cost_vs_gain.png", "p_cost"),
 )
 CONF = int(CONFIDENCE * 100)
+#: Every file `mnp compare` writes under a fixed name (plus decomposition_<strategy>.png).
+FILES = ("compare.csv", "compare.json", "replicates.csv", "net_porting_bands.csv",
+         "decomposition.csv", "report.html", "comparison.xlsx", "summary.html", "summary.pdf",
+         *[name for name, _ in PLOTS])
 
 
 @dataclass
@@ -370,7 +374,7 @@ def save_comparison(cmp: Comparison, table: pd.DataFrame, out: Path, force: bool
     inputs = inputs or ReportInputs()
     words = words_for(cmp, inputs.lang)
     out = Path(out)
-    prepare_out_dir(out, force)
+    prepare_out_dir(out, force, FILES)
     bands = monthly_bands(cmp)
     decs = inputs.decompositions
     write_csv(out / "compare.csv", table)

@@ -24,6 +24,7 @@ from sim.scenario.schema import Scenario
 from sim.sweep.design import replicate_seed
 from sim.sweep.execution import (
     SweepPaths,
+    check_scheduler,
     prepare_store,
     run_missing,
     utc_now,
@@ -118,6 +119,7 @@ def play(path: str | Path, game: Game, replicates: int, out: str | Path,
     paths = SweepPaths(Path(out))
     spec = {"scenario": base.model_dump(mode="json"), "strategies": game.strategies,
             "replicates": replicates, "seed": seed, "max_profiles": max_profiles}
+    check_scheduler(scheduler, scheduler_file)
     prepare_store(paths, fingerprint(spec), fingerprint(spec["scenario"]), resume, force,
                   what="game")
     if not resume:

@@ -200,7 +200,7 @@ class Population(Strict):
     size: int = param(100_000, unit="agent rows", source=ASSUMPTION, ge=30, le=50_000_000,
                       description="Number of simulated subscriber rows.")
     represents: float | None = param(
-        None, unit="real subscribers", source=DATA, gt=0,
+        None, unit="real subscribers", source=DATA, gt=0, le=1e11,
         description="Real subscribers the rows stand for; omitted: sum of carriers' subscribers.")
     leave_rate: float = param(
         0.004, unit="probability/month", source=ASSUMPTION, ge=0, le=0.5,
@@ -387,7 +387,7 @@ class Behaviour(Strict):
         description="One-off yuan amounts are divided by this to compare with monthly utility.")
     choice_noise: float = param(
         5.0, unit="yuan/month (Gumbel scale)",
-        source=ASSUMPTION + ", hand-tuned so 2019-20 porting volume matches " + DATA, gt=0,
+        source=ASSUMPTION + ", hand-tuned so 2019-20 porting volume matches " + DATA, ge=0.01,
         description="Idiosyncratic taste noise in the logit choice.")
     satisfaction_weight: float = param(
         80.0, unit="yuan/month per unit satisfaction", source=SEED["002"], ge=0,

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario.schema import Scenario
+from sim.scenario.yamlsafe import YamlProblem, load_text, load_value
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ class ScenarioError(Exception):
 # ---------------------------------------------------------------- YAML reading
 
 def read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
-    """Parse a YAML mapping safely and record the line of every key."""
+    """Parse a YAML mapping safely (bounded, no duplicate keys) and record the line of
+    every key."""
     source = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -65,33 +67,17 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
         raise ScenarioError([Problem("", f"cannot read {path}: {exc}; "
                                          "make it a readable UTF-8 text file")]) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([Problem("", f"not valid YAML: {problem}; fix the syntax", line)],
+        data, lines, duplicates = load_text(text)
+    except YamlProblem as exc:
+        raise ScenarioError([Problem(".".join(exc.path), exc.message, exc.line)],
                             source) from None
+    if duplicates:
+        raise ScenarioError([Problem(".".join(d.path), d.message, d.line) for d in duplicates],
+                            source)
     if not isinstance(data, dict):
         raise ScenarioError([Problem("", "the file must be a YAML mapping of keys "
                                          "(name, start, months, population, ...)", 1)], source)
-    lines: dict[tuple[str, ...], int] = {}
-    _record_lines(node, (), lines)
     return data, lines
-
-
-def _record_lines(node: Any, path: tuple[str, ...], lines: dict) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            sub = (*path, str(key_node.value))
-            lines[sub] = key_node.start_mark.line + 1
-            _record_lines(value_node, sub, lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            sub = (*path, str(i))
-            lines[sub] = item.start_mark.line + 1
-            _record_lines(item, sub, lines)
 
 
 # ---------------------------------------------------------------- overrides
@@ -110,12 +96,15 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> list[Problem]
             problems.append(Problem(text, "empty path; write e.g. policy.mnp_start=2020-06"))
             continue
         try:
-            value = yaml.safe_load(raw) if raw.strip() else None
-        except yaml.YAMLError:
+            value = load_value(raw) if raw.strip() else None
+        except YamlProblem as exc:
+            if not exc.message.startswith("not valid YAML"):
+                problems.append(Problem(".".join(keys), f"--set value {raw!r}: {exc.message}"))
+                continue
             value = raw
         try:
             set_path(data, keys, value)
-        except (KeyError, IndexError, TypeError) as exc:
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
             problems.append(Problem(".".join(keys), f"cannot set this path ({exc}); "
                                                     "check it against the scenario reference"))
     return problems
@@ -131,20 +120,28 @@ def get_path(data: Any, path: str) -> Any:
 def set_path(data: Any, keys: list[str], value: Any) -> None:
     """Set a dotted path in nested dicts/lists, creating missing mappings."""
     node = data
-    for key in keys[:-1]:
+    for i, key in enumerate(keys[:-1]):
         if isinstance(node, list):
-            node = node[int(key)]
-        else:
+            node = node[_index(key, node)]
+        elif isinstance(node, dict):
             if node.get(key) is None:
                 node[key] = {}
             node = node[key]
+        else:
+            raise TypeError(f"'{keys[i - 1] if i else key}' holds {node!r}, not a mapping")
     last = keys[-1]
     if isinstance(node, list):
-        node[int(last)] = value
+        node[_index(last, node)] = value
     elif isinstance(node, dict):
         node[last] = value
     else:
         raise TypeError(f"'{keys[-2] if len(keys) > 1 else last}' is not a mapping")
+
+
+def _index(key: str, items: list) -> int:
+    if not key.isdigit():
+        raise ValueError(f"{key!r} is not a list position (0, 1, ...)")
+    return int(key)
 
 
 # ---------------------------------------------------------------- named strategies
@@ -206,16 +203,20 @@ def read_strategy(path: Path) -> tuple[list, dict, str]:
 
 
 def expand_strategies(data: dict[str, Any], dirs: list[Path], lines: dict | None = None,
-                      source: str | None = None) -> dict[tuple[str, ...], Origin]:
+                      source: str | None = None,
+                      problems: list[Problem] | None = None) -> dict[tuple[str, ...], Origin]:
     """Replace strategy names in `data['strategies']` by their actions, in place.
 
     `strategies.mobile: name` or a list mixing names and inline actions. Returns, for
-    each expanded action, the file and lines it came from.
+    each expanded action, the file and lines it came from. With a `problems` list, an
+    unknown or broken strategy file is added to it (and left out) instead of raised,
+    so one pass reports every problem.
     """
     origins: dict[tuple[str, ...], Origin] = {}
     strategies = data.get("strategies")
     if not isinstance(strategies, dict):
         return origins
+    found_problems: list[Problem] = []
     for carrier, spec in strategies.items():
         items = [spec] if isinstance(spec, str) else spec
         if not isinstance(items, list):
@@ -225,18 +226,27 @@ def expand_strategies(data: dict[str, Any], dirs: list[Path], lines: dict | None
             if not isinstance(item, str):
                 expanded.append(item)
                 continue
+            where = ("strategies", str(carrier))
             try:
                 found = find_strategy(item, dirs)
+                actions, file_lines, file_source = read_strategy(found)
             except ScenarioError as exc:
-                where = ("strategies", str(carrier))
-                raise ScenarioError([Problem(".".join(where), exc.problems[0].message,
-                                             _line(lines or {}, where))], source) from None
-            actions, file_lines, file_source = read_strategy(found)
+                if exc.source is None:  # an unknown name: point at the scenario's line
+                    found_problems += [Problem(".".join(where), p.message,
+                                               _line(lines or {}, where)) for p in exc.problems]
+                else:                   # a broken strategy file: point at its own line
+                    found_problems += [Problem(p.path, p.message, p.line, exc.source)
+                                       for p in exc.problems]
+                continue
             for j, action in enumerate(actions):
                 origins[("strategies", str(carrier), str(len(expanded)))] = Origin(
                     file_source, file_lines, ("actions", str(j)))
                 expanded.append(copy.deepcopy(action))
         strategies[carrier] = expanded
+    if found_problems and problems is None:
+        raise ScenarioError(found_problems, source)
+    if problems is not None:
+        problems += found_problems
     return origins
 
 
@@ -244,25 +254,139 @@ def expand_strategies(data: dict[str, Any], dirs: list[Path], lines: dict | None
 
 def validate_data(data: dict[str, Any], lines: dict | None = None,
                   source: str | None = None,
-                  origins: dict[tuple[str, ...], Origin] | None = None) -> Scenario:
+                  origins: dict[tuple[str, ...], Origin] | None = None,
+                  before: list[Problem] = (), after: list[Problem] = ()) -> Scenario:
     """Validate a scenario mapping or raise a ScenarioError listing every problem."""
-    return validate_model(Scenario, data, lines, source, origins)
+    return validate_model(Scenario, data, lines, source, origins, before, after)
 
 
 def validate_model(model: type[BaseModel], data: dict[str, Any], lines: dict | None = None,
                    source: str | None = None,
-                   origins: dict[tuple[str, ...], Origin] | None = None) -> Any:
-    """Validate `data` as `model` (a scenario, a study...), explaining every problem."""
+                   origins: dict[tuple[str, ...], Origin] | None = None,
+                   before: list[Problem] = (), after: list[Problem] = ()) -> Any:
+    """Validate `data` as `model` (a scenario, a study...), explaining every problem.
+
+    Every problem of the file is found in one pass: the schema's (types, ranges, unknown
+    keys), then the cross-field checks (which pydantic runs only once every field is
+    valid, so they are run again on a copy with the broken fields left out), with
+    `before` (e.g. --set problems) first and `after` (e.g. strategy files) last. Each
+    problem is reported once.
+    """
+    lines = lines or {}
     try:
-        return model.model_validate(data)
+        result = model.model_validate(data)
+        schema: list[Problem] = []
+        cross: list[Problem] = []
     except ValidationError as exc:
-        problems = [p for err in exc.errors() for p in _explain(err, data, lines or {}, model)]
-        problems = [_relocate(p, origins or {}) for p in problems]
-        raise ScenarioError(problems, source) from None
+        result = None
+        errors = exc.errors()
+        schema = [p for e in errors if not _is_cross(e) for p in _explain(e, data, lines, model)]
+        cross = [p for e in errors if _is_cross(e) for p in _explain(e, data, lines, model)]
+        if schema:
+            cross += _cross_checks_without(model, data, errors, lines)
+    problems = [_relocate(p, origins or {}) for p in [*before, *schema, *cross]] + list(after)
+    if problems:
+        raise ScenarioError(_unique(problems), source)
+    return result
+
+
+def _is_cross(err: dict) -> bool:
+    """A model-level check (several fields together), not one field's type or range."""
+    return err["type"] == "value_error" and not err["loc"]
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple] = set()
+    out = []
+    for p in problems:
+        key = (p.path, p.message, p.source)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _cross_checks_without(model: type[BaseModel], data: dict, errors: list[dict],
+                          lines: dict) -> list[Problem]:
+    """The cross-field problems of `data` once the fields with errors are left out.
+
+    A key with a bad value is removed (its default applies); a list item that cannot be
+    repaired that way (an unknown lever) is removed, and the positions of the items
+    after it are mapped back, so "strategies.mobile.1" still names the second action.
+    """
+    trial = copy.deepcopy(data)
+    kept: dict[tuple, list[int]] = {}
+    for _ in range(3):
+        locs = [_strip_tags(e["loc"], trial) for e in errors if not _is_cross(e)]
+        if not locs or not _prune(trial, locs, kept):
+            return []
+        try:
+            model.model_validate(trial)
+            return []
+        except ValidationError as exc:
+            errors = exc.errors()
+        if not any(_is_cross(e) for e in errors):
+            continue
+        if any(not _is_cross(e) for e in errors):
+            continue
+        return [p for e in errors
+                for p in _explain(e, trial, lines, model, lambda path: _remap(path, kept))]
+    return []
+
+
+def _prune(data: Any, locs: list[tuple], kept: dict[tuple, list[int]]) -> bool:
+    """Remove the values at `locs` from `data` in place; False if nothing could go."""
+    drop_items: dict[tuple, set[int]] = {}
+    changed = False
+    for loc in locs:
+        parent = _node_at(data, loc[:-1]) if loc else None
+        last = loc[-1] if loc else None
+        if isinstance(parent, dict) and last in parent and not isinstance(last, int):
+            del parent[last]
+            changed = True
+            continue
+        # the deepest list item on the path goes instead
+        for cut in range(len(loc), 0, -1):
+            if isinstance(loc[cut - 1], int) and isinstance(_node_at(data, loc[:cut - 1]), list):
+                drop_items.setdefault(tuple(loc[:cut - 1]), set()).add(loc[cut - 1])
+                break
+    for where, positions in drop_items.items():
+        items = _node_at(data, where)
+        if not isinstance(items, list):  # already gone with an outer key
+            continue
+        original = kept.get(tuple(str(k) for k in where), list(range(len(items))))
+        keep = [i for i in range(len(items)) if i not in positions]
+        items[:] = [items[i] for i in keep]
+        kept[tuple(str(k) for k in where)] = [original[i] for i in keep]
+        changed = changed or bool(positions)
+    return changed
+
+
+def _node_at(data: Any, loc: tuple) -> Any:
+    for part in loc:
+        if (isinstance(data, dict) and part in data) or (
+                isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _remap(path: str, kept: dict[tuple, list[int]]) -> str:
+    """A dotted path in pruned data as the same path in the original data."""
+    parts = path.split(".")
+    for i in range(len(parts) - 1):
+        positions = kept.get(tuple(parts[:i + 1]))
+        if positions is not None and parts[i + 1].isdigit() and int(parts[i + 1]) < len(
+                positions):
+            parts[i + 1] = str(positions[int(parts[i + 1])])
+    return ".".join(parts)
 
 
 def _relocate(problem: Problem, origins: dict[tuple[str, ...], Origin]) -> Problem:
     """Point a problem in an expanded action at its line in the strategy file."""
+    if problem.source is not None:
+        return problem
     key = tuple(problem.path.split("."))
     origin = origins.get(key[:3])
     if origin is None:
@@ -276,12 +400,11 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None,
     """Load and validate a scenario file (the Python API behind `mnp run`/`validate`).
 
     `strategies` replaces carriers' strategies by named ones, e.g. {"mobile": "price_cut"}.
+    Every problem (--set, schema, cross-field, strategy files) is reported at once.
     """
     path = Path(path)
     data, lines = read_yaml(path)
     problems = apply_overrides(data, list(overrides or []))
-    if problems:
-        raise ScenarioError(problems, str(path))
     keys = [str(k) for k in data.get("carriers") or {}] if isinstance(
         data.get("carriers"), dict) else []
     for carrier, name in (strategies or {}).items():
@@ -291,21 +414,40 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None,
         if not isinstance(data.get("strategies"), dict):
             data["strategies"] = {}
         data["strategies"][carrier] = name
-    origins = expand_strategies(data, strategy_dirs(path), lines, str(path))
-    return validate_data(data, lines, str(path), origins)
+    strategy_problems: list[Problem] = []
+    origins = expand_strategies(data, strategy_dirs(path), lines, str(path), strategy_problems)
+    return validate_data(data, lines, str(path), origins, problems, strategy_problems)
 
 
-def _explain(err: dict, data: dict, lines: dict, root: type[BaseModel]) -> list[Problem]:
+_PATH_HEAD = re.compile(r"^[A-Za-z_][\w-]*(\.[\w-]+)*: ")
+
+
+def _split_checks(text: str) -> list[str]:
+    """'a.b: msg; fix\nc: msg2' -> ['a.b: msg; fix', 'c: msg2'] (a hint stays with its
+    problem: only a new line, or a part that starts with a dotted path, starts a new one)."""
+    parts: list[str] = []
+    for line in text.split("\n"):  # the schema puts one problem a line
+        for part in line.split("; "):
+            if parts and not _PATH_HEAD.match(part):
+                parts[-1] += "; " + part
+            else:
+                parts.append(part)
+    return parts
+
+
+def _explain(err: dict, data: dict, lines: dict, root: type[BaseModel],
+             remap=lambda path: path) -> list[Problem]:
     loc = _strip_tags(err["loc"], data)
     path = ".".join(str(p) for p in loc)
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "value_error" and not loc:
-        # cross-field checks report "path: message" lines of their own
+        # cross-field checks report "path: message; fix" parts of their own
         out = []
-        for part in str(ctx.get("error", err["msg"])).split("\n"):
-            sub, _, msg = part.partition(": ")
-            out.append(Problem(sub, msg or part, _line(lines, tuple(sub.split(".")))))
+        for part in _split_checks(str(ctx.get("error", err["msg"]))):
+            sub, _, msg = part.partition(": ") if _PATH_HEAD.match(part) else ("", "", part)
+            sub = remap(sub)
+            out.append(Problem(sub, msg, _line(lines, tuple(sub.split("."))) if sub else None))
         return out
     message = _message(kind, err, ctx, loc, data, root)
     return [Problem(path, message, _line(lines, tuple(str(p) for p in loc)))]
@@ -350,6 +492,8 @@ def _message(kind: str, err: dict, ctx: dict, loc: tuple, data: dict,
         return f"must be < {ctx['lt']:g}; got {err.get('input')!r}"
     if kind == "less_than_equal":
         return f"must be <= {ctx['le']:g}; got {err.get('input')!r}"
+    if kind == "finite_number":
+        return f"must be a finite number; got {err.get('input')!r}"
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         return f"must be a number; got {err.get('input')!r}"
     if kind in ("bool_parsing", "bool_type"):

@@ -10,6 +10,7 @@ so differences between points are not swamped by seed noise.
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 import numpy as np
@@ -35,7 +36,7 @@ def expected_points(study: Study) -> int:
     if study.sampler == "grid":
         sizes = [len(p.levels) if p.levels is not None else study.samples
                  for p in study.parameters]
-        return int(np.prod(sizes))
+        return math.prod(sizes)
     return study.samples
 
 

@@ -31,7 +31,7 @@ import json
 import logging
 import math
 import os
-import shutil
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,7 +43,7 @@ from typing import Any
 import pandas as pd
 
 from sim import __version__
-from sim.outputs import OutputError, write_csv, write_json
+from sim.outputs import OutputError, check_out_path, write_csv, write_json
 from sim.scenario.loading import ScenarioError, get_path, set_path
 from sim.sweep.design import expected_points, plan_runs
 from sim.sweep.metrics import SERIES_COLUMNS, empty_series, metric_series, metric_value
@@ -190,6 +190,65 @@ def utc_now() -> str:
 
 # ---------------------------------------------------------------- the executor
 
+class ClusterError(OutputError):
+    """A Dask scheduler that cannot be used (reported like an unusable --out)."""
+
+
+CONNECT_TIMEOUT = 10  # seconds to reach a scheduler given by address or file
+
+
+def _scheduler_address(scheduler: str | None, scheduler_file: str | None) -> str | None:
+    """The address to reach, read from the scheduler file when one is given."""
+    if scheduler_file is None:
+        return scheduler
+    where = f"--scheduler-file {scheduler_file}"
+    try:
+        text = Path(scheduler_file).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ClusterError(f"{where}: no such file; start the scheduler with `dask scheduler "
+                           f"--scheduler-file {scheduler_file}` first") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ClusterError(f"{where}: cannot be read ({exc}); give the file "
+                           "`dask scheduler --scheduler-file` wrote") from None
+    try:
+        address = json.loads(text).get("address")
+    except (ValueError, AttributeError):
+        address = None
+    if not isinstance(address, str) or not address:
+        raise ClusterError(f"{where}: holds no scheduler address (JSON with an \"address\"); "
+                           "give the file `dask scheduler --scheduler-file` wrote")
+    return address
+
+
+def check_scheduler(scheduler: str | None = None, scheduler_file: str | None = None) -> None:
+    """Refuse a scheduler that cannot be reached, quickly and before anything is written.
+
+    A tcp:// address gets one TCP connection within CONNECT_TIMEOUT seconds; other
+    protocols are left to Dask.
+    """
+    import socket
+
+    address = _scheduler_address(scheduler, scheduler_file)
+    if address is None:
+        return
+    flag = "--scheduler-file" if scheduler_file else "--scheduler"
+    m = re.match(r"^(?:tcp://)?\[?([^\]]*?)\]?:(\d+)$", address.strip())
+    if not m:
+        if "://" in address and not address.startswith("tcp://"):
+            return
+        raise ClusterError(f"{flag}: {address!r} is not a scheduler address; write "
+                           "tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")
+    host, port = m.group(1), int(m.group(2))
+    try:
+        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT):
+            pass
+    except OSError as exc:
+        reason = "no answer" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc))
+        raise ClusterError(f"{flag}: cannot reach the scheduler at {address} ({reason} within "
+                           f"{CONNECT_TIMEOUT} s); check that it runs and the address, or "
+                           "leave the option out to use local workers") from None
+
+
 @contextmanager
 def dask_executor(workers: int, scheduler: str | None = None,
                   scheduler_file: str | None = None) -> Iterator[tuple[cf.Executor, int]]:
@@ -198,8 +257,14 @@ def dask_executor(workers: int, scheduler: str | None = None,
 
     cluster = None
     if scheduler or scheduler_file:
-        client = Client(scheduler, timeout="20s") if scheduler else Client(
-            scheduler_file=scheduler_file, timeout="20s")
+        address = _scheduler_address(scheduler, scheduler_file)
+        try:
+            client = Client(address, timeout=f"{CONNECT_TIMEOUT}s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            flag = "--scheduler-file" if scheduler_file else "--scheduler"
+            raise ClusterError(f"{flag}: cannot connect to the scheduler at {address} "
+                               f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+                               "); check that it runs, or leave the option out") from None
     else:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None, scheduler_kwargs={"dashboard": False},
@@ -333,15 +398,63 @@ class SweepReport:
     overhead_per_task: float
 
 
+STORE_FILES = ("manifest.json", "design.parquet", "runs.parquet", "series.parquet", "runs.csv",
+               "series.csv")
+_OWN_PART = re.compile(r"^((part|series)-\d+\.parquet|\.(part|series)-\d+\.parquet\.tmp)$")
+
+
+def own_parts(paths: SweepPaths) -> tuple[list[Path], list[Path]]:
+    """(files in parts/ this package wrote, other things in parts/)."""
+    if not paths.parts.is_dir():
+        return [], []
+    mine, other = [], []
+    for item in sorted(paths.parts.iterdir()):
+        (mine if item.is_file() and _OWN_PART.match(item.name) else other).append(item)
+    return mine, other
+
+
+def remove_store(paths: SweepPaths) -> None:
+    """Remove what a store holds that this package wrote (listed in STORE_FILES and
+    parts/part-N.parquet), never anything else; parts/ goes only when left empty."""
+    for name in STORE_FILES:
+        (paths.out / name).unlink(missing_ok=True)
+    mine, other = own_parts(paths)
+    for item in mine:
+        item.unlink(missing_ok=True)
+    if paths.parts.is_dir() and not other:
+        paths.parts.rmdir()
+
+
+def check_store_path(paths: SweepPaths) -> None:
+    """Refuse an --out that cannot hold a store, before anything is written or removed."""
+    check_out_path(paths.out, STORE_FILES)
+    if paths.parts.exists() and not paths.parts.is_dir():
+        raise OutputError(f"--out {paths.out} holds a file named parts, where the run parts "
+                          "go; move it or choose another folder")
+    _, other = own_parts(paths)
+    if other:
+        raise OutputError(f"--out {paths.out}: parts/ holds {other[0].name}, which mnp did not "
+                          "write; move it or choose another folder")
+
+
 def prepare_store(paths: SweepPaths, study_hash: str, base_hash: str, resume: bool,
                   force: bool, what: str = "sweep") -> None:
-    """Make `paths.out` ready: check a resumed store's fingerprints, or start a new one."""
+    """Make `paths.out` ready: check a resumed store's fingerprints, or start a new one.
+
+    --force removes only the store's own files (never a user's), and a folder that
+    cannot hold the store is refused before anything is written.
+    """
     out = paths.out
+    check_store_path(paths)
     if resume:
         if not paths.manifest.is_file():
             raise OutputError(f"--resume: {out} holds no {what} (no manifest.json); "
                               "run without --resume first")
-        manifest = json.loads(paths.manifest.read_text())
+        try:
+            manifest = json.loads(paths.manifest.read_text())
+        except (OSError, ValueError):
+            raise OutputError(f"--resume: {paths.manifest} cannot be read; use --force to "
+                              "start over") from None
         if (manifest.get("study_hash"), manifest.get("scenario_hash")) != (study_hash, base_hash):
             raise OutputError(f"--resume: the {what} or its scenario changed since the {what} "
                               f"in {out} started; use a new --out, or --force to start over")
@@ -353,11 +466,15 @@ def prepare_store(paths: SweepPaths, study_hash: str, base_hash: str, resume: bo
         if not force:
             raise OutputError(f"--out {out} already holds files; add --resume to finish that "
                               f"{what}, --force to start over, or choose another folder")
-        for item in (paths.manifest, paths.design, paths.runs, paths.series,
-                     paths.csv("runs"), paths.csv("series")):
-            item.unlink(missing_ok=True)
-        shutil.rmtree(paths.parts, ignore_errors=True)
-    out.mkdir(parents=True, exist_ok=True)
+        remove_store(paths)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create --out {out}: {exc.strerror}; choose another path") \
+            from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write into --out {out} (permission denied); "
+                          "choose another path")
 
 
 def run_study(study_path: str | Path, out: str | Path, workers: int = 2,
@@ -375,6 +492,7 @@ def run_study(study_path: str | Path, out: str | Path, workers: int = 2,
     study, _, base = load_study(study_path)
     study_hash, base_hash = study_fingerprint(study), fingerprint(base)
     paths = SweepPaths(Path(out))
+    check_scheduler(scheduler, scheduler_file)
     prepare_store(paths, study_hash, base_hash, resume, force)
 
     metrics = [m.model_dump(mode="json") for m in study.metrics]
@@ -391,6 +509,7 @@ def run_study(study_path: str | Path, out: str | Path, workers: int = 2,
             "replicate]) per replicate, common to every design point",
             "parameters": study.names, "metrics": [m.name for m in study.metrics],
             "study_spec": study.model_dump(mode="json"), "started": utc_now(), "status": "running",
+            "outputs": [*STORE_FILES, "parts/part-N.parquet"],
         })
     runs, stats, already = run_missing(paths, design, run_batch, (base, metrics),
                                        (study.names,), workers, scheduler, scheduler_file,
@@ -410,6 +529,22 @@ def run_study(study_path: str | Path, out: str | Path, workers: int = 2,
     return runs
 
 
-__all__ = ["Execution", "ScenarioError", "SweepPaths", "SweepReport", "dask_executor",
-           "execute_on", "execute_planned", "export_csv", "prepare_store", "read_runs",
-           "read_series", "run_batch", "run_missing", "run_study"]
+__all__ = [
+    "ClusterError",
+    "Execution",
+    "ScenarioError",
+    "SweepPaths",
+    "SweepReport",
+    "check_scheduler",
+    "dask_executor",
+    "execute_on",
+    "execute_planned",
+    "export_csv",
+    "prepare_store",
+    "read_runs",
+    "read_series",
+    "remove_store",
+    "run_batch",
+    "run_missing",
+    "run_study",
+]

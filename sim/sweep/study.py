@@ -8,6 +8,7 @@ default that the scenario file does not spell out can still be varied.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from pathlib import Path
@@ -248,27 +249,42 @@ def base_scenario(study: Study, study_path: Path) -> tuple[Scenario, dict[str, A
     path = (study_path.parent / study.scenario).resolve()
     data, lines = read_yaml(path)
     problems = apply_overrides(data, study.set)
-    if problems:
-        raise ScenarioError(problems, str(path))
-    origins = expand_strategies(data, strategy_dirs(path), lines, str(path))
-    scenario = validate_data(data, lines, str(path), origins)
+    from_strategies: list[Problem] = []
+    origins = expand_strategies(data, strategy_dirs(path), lines, str(path), from_strategies)
+    scenario = validate_data(data, lines, str(path), origins, problems, from_strategies)
     return scenario, scenario.model_dump(mode="json")
 
 
+#: The most runs (design points x replicates) a study may plan; the design is built in
+#: memory, and a larger study would not finish in any case.
+MAX_RUNS = 100_000
+LEVELS_CHECKED = 50  # levels of one parameter checked against the schema (first ones)
+
+
 def load_study(path: str | Path) -> tuple[Study, Scenario, dict[str, Any]]:
-    """Read and check a study file; returns (study, base scenario, base scenario dump)."""
+    """Read and check a study file; returns (study, base scenario, base scenario dump).
+
+    Every parameter value the design can take (low, high, each level) is checked
+    against the scenario schema, and every metric month against the run, so a study
+    that cannot run is refused before the first run, not recorded as failed runs.
+    """
+    from sim.sweep.design import expected_points
+
     path = Path(path)
     data, lines = read_yaml(path)
     study = validate_model(Study, data, lines, str(path))
     scenario, dump = base_scenario(study, path)
     problems = []
     for i, p in enumerate(study.parameters):
+        where = lines.get(("parameters", str(i)))
         if not _has_path(dump, p.path.split(".")):
             problems.append(Problem(f"parameters.{i}.path",
                                     f"{p.path!r} does not exist in the scenario "
                                     f"{study.scenario}; check it against "
-                                    "docs/scenario-reference.md", lines.get(("parameters", str(i)))))
-    last = month_label(scenario.start, scenario.months - 1)
+                                    "docs/scenario-reference.md", where))
+        else:
+            problems += _check_values(i, p, dump, lines)
+    last = _run_end(study, scenario)
     span = f"the run covers {scenario.start} to {last}"
     for i, m in enumerate(study.metrics):
         line = lines.get(("metrics", str(i)))
@@ -276,9 +292,13 @@ def load_study(path: str | Path) -> tuple[Study, Scenario, dict[str, Any]]:
             problems.append(Problem(f"metrics.{i}.carrier", f"unknown carrier {m.carrier!r}; "
                                     f"use one of {', '.join(scenario.carriers)} or market",
                                     lines.get(("metrics", str(i), "carrier"), line)))
-        if m.month is not None and not scenario.start <= m.month <= last:
-            problems.append(Problem(f"metrics.{i}.month", f"{m.month} is outside the run "
-                                    f"({span}); choose a month in it or omit month", line))
+        if m.month is not None and m.month < scenario.start:
+            problems.append(Problem(f"metrics.{i}.month", f"{m.month} is before the scenario "
+                                    f"starts ({scenario.start})", line))
+        elif m.month is not None and m.month > last:
+            problems.append(Problem(f"metrics.{i}.month", f"{m.month} is after the run ends "
+                                    f"({last}); choose a month up to {last} or lengthen months",
+                                    lines.get(("metrics", str(i), "month"), line)))
         if isinstance(m.series, list):
             outside = [x for x in m.series if not scenario.start <= x <= last]
             if outside:
@@ -287,6 +307,11 @@ def load_study(path: str | Path) -> tuple[Study, Scenario, dict[str, Any]]:
                                         f"run ({span}); list months in it, or series: true "
                                         "for every month", lines.get(("metrics", str(i),
                                                                       "series"), line)))
+    runs = expected_points(study) * study.replicates
+    if runs > MAX_RUNS:
+        problems.append(Problem("samples", f"the design has {runs:,} runs (points x "
+                                f"replicates); at most {MAX_RUNS:,}: lower samples, levels or "
+                                "replicates", lines.get(("samples",))))
     if problems:
         raise ScenarioError(problems, str(path))
     return study, scenario, dump
@@ -302,6 +327,53 @@ def study_fingerprint(study: Study) -> str:
         if metric.get("series") is False:
             metric.pop("series")
     return fingerprint(data)
+
+
+def parameter_values(p: Parameter, integer: bool) -> list[float]:
+    """The values of a parameter worth checking: its bounds, or its (first) levels."""
+    values = list(p.levels[:LEVELS_CHECKED]) if p.levels is not None else [p.low, p.high]
+    return [float(round(v)) if integer else float(v) for v in values]
+
+
+def _check_values(i: int, p: Parameter, dump: dict[str, Any], lines: dict) -> list[Problem]:
+    """Problems of setting parameter i to each of its values in the base scenario."""
+    from pydantic import ValidationError
+
+    from sim.scenario.loading import _explain, get_path, set_path
+
+    keys = p.path.split(".")
+    current = get_path(dump, p.path)
+    field = "levels" if p.levels is not None else "low/high"
+    where = lines.get(("parameters", str(i), "levels" if p.levels is not None else "low"),
+                      lines.get(("parameters", str(i))))
+    if isinstance(current, str) or current is None:
+        return [Problem(f"parameters.{i}.path", f"{p.path} holds {current!r}, not a number; "
+                        "a study varies numbers only (vary it with set: per study instead)",
+                        where)]
+    integer = isinstance(current, int) and not isinstance(current, bool)
+    for value in parameter_values(p, integer):
+        data = copy.deepcopy(dump)
+        set_path(data, keys, value)
+        try:
+            Scenario.model_validate(data)
+        except ValidationError as exc:
+            errors = exc.errors()
+            own = [e for e in errors if ".".join(str(x) for x in e["loc"]) == p.path] or errors
+            explained = _explain(own[0], data, {}, Scenario)[0]
+            head = "" if explained.path == p.path else f"{explained.path}: "
+            return [Problem(f"parameters.{i}.{field}", f"{value:g} for {p.path}: {head}"
+                            f"{explained.message}; keep the range inside what the scenario "
+                            "allows", where)]
+    return []
+
+
+def _run_end(study: Study, scenario: Scenario) -> str:
+    """The last month of the shortest run the study can make."""
+    months = scenario.months
+    for p in study.parameters:
+        if p.path == "months":
+            months = round(min(parameter_values(p, True)))
+    return month_label(scenario.start, max(months, 1) - 1)
 
 
 def fingerprint(data: Any) -> str:
