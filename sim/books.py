@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import mesa
 import numpy as np
 
 from sim.behaviour import loyalty, money
@@ -21,7 +22,6 @@ from sim.levers.base import Campaign, Usage
 
 if TYPE_CHECKING:
     from sim.context import MonthContext
-    from sim.model import MNPModel
 
 #: lever column name -> the counter it sums, and the lever kind that declares it
 _LEVER_COLUMNS = {col.name: col.counter for col in lever_columns()}
@@ -29,7 +29,7 @@ _COLUMN_KIND = {col.name: kind for kind, lever in zip(LEVER_KINDS, LEVERS)
                 for col in lever.COLUMNS}
 
 
-def usage_of(model: MNPModel, m: MonthContext, j: int, census: Census,
+def usage_of(model: mesa.Model, m: MonthContext, j: int, census: Census,
              port_in: np.ndarray, runs: list[Campaign]) -> Usage:
     """What carrier j's actions touched this month, in real subscribers."""
     scale, subs, market = model.scale, m.subs, m.market
@@ -56,7 +56,7 @@ def lever_figures(runs: list[Campaign], scale: float) -> dict[str, float]:
             for name, counter in _LEVER_COLUMNS.items()}
 
 
-def record(model: MNPModel, m: MonthContext, quad: np.ndarray, census: Census,
+def record(model: mesa.Model, m: MonthContext, quad: np.ndarray, census: Census,
            costs: SwitchingCost) -> None:
     """Set every carrier's figures for the month and collect them."""
     market, scale, flows, lived = m.market, model.scale, m.flows, m.lived

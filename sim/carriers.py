@@ -15,7 +15,7 @@ from sim.columns import STAT_FIELDS
 from sim.levers import LEVER_KINDS
 from sim.levers.base import Action, Offer, Usage
 from sim.params import month_index
-from sim.scenario.blocks import Carrier
+from sim.market import Carrier
 
 
 class CarrierAgent(mesa.Agent):

@@ -210,7 +210,8 @@ def compare(
 
     from sim.compare import compare as run_comparison
     from sim.compare import summarise_comparison
-    from sim.compare.report import FILES, ReportInputs, save_comparison
+    from sim.compare.report import ReportInputs
+    from sim.compare.save import FILES, save_comparison
     from sim.outputs import OutputError, prepare_out_dir
 
     path, specs = _compare_specs(scenario, carrier, strategies, overrides, horizon,

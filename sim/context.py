@@ -18,12 +18,11 @@ from sim.behaviour.choice import carrier_values
 
 if TYPE_CHECKING:
     from sim.behaviour.experiences import Experiences
-    from sim.behaviour.market import MarketState
+    from sim.behaviour.offers import MarketState
     from sim.behaviour.moves import Moves
     from sim.behaviour.social import SocialSignals
     from sim.behaviour.switching_cost import SwitchingCost
     from sim.population import SegmentTables, Subscribers
-    from sim.scenario.schema import Scenario
 
 #: Each random stream's key is fixed by its name, once: a phase or action that adds a
 #: stream, or draws more from its own, shifts no other stream's draws (common random
@@ -58,7 +57,8 @@ class MonthContext:
     month: int                      # 0-based month being simulated
     label: str                      # its YYYY-MM
     rng: Streams
-    spec: Scenario
+    spec: Any                       # the Scenario (sim.scenario.schema, which imports the
+    #                                 levers that read this context: not imported here)
     subs: Subscribers
     segments: SegmentTables
     segment_codes: dict[str, int]

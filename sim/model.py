@@ -15,7 +15,7 @@ import mesa
 import numpy as np
 
 from sim.behaviour import loyalty, social
-from sim.behaviour.market import MarketState
+from sim.behaviour.offers import MarketState
 from sim.behaviour.stars import rate_initial_stars
 from sim.carriers import CarrierAgent
 from sim.columns import STAT_FIELDS
@@ -51,9 +51,12 @@ class MNPModel(mesa.Model):
         for c in self.carriers:
             c.apply_strategy(0)
         launched = np.array([c.launched(0) for c in self.carriers])
-        self.market = MarketState.from_offers(scenario, [c.offer for c in self.carriers],
-                                              launched)
-        self.subs, self.segments = create_subscribers(self.rng, scenario)
+        self.market = MarketState.from_offers(
+            list(scenario.carriers.values()), scenario.population, scenario.behaviour,
+            [c.offer for c in self.carriers], launched)
+        self.subs, self.segments = create_subscribers(
+            self.rng, scenario.population, list(scenario.carriers.values()),
+            scenario.segment_splits(), scenario.policy)
         rate_initial_stars(self.subs, self.market.list_prices)
         self.segment_codes = {name: i for i, name in enumerate(self.segments.names)}
         self.subs.stars[~self.market.star_programme[self.subs.carrier]] = 0

@@ -16,8 +16,7 @@ phase in one place (`MNPModel.step`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+import mesa
 import numpy as np
 
 from sim import books
@@ -31,23 +30,22 @@ from sim.behaviour import (
     social,
 )
 from sim.behaviour.choice import choice_utilities
-from sim.behaviour.market import MarketState
+from sim.behaviour.offers import MarketState
 from sim.behaviour.opening import porting_open
 from sim.behaviour.switching_cost import switching_cost
 from sim.context import MonthContext
 from sim.levers.base import Campaign
 
-if TYPE_CHECKING:
-    from sim.model import MNPModel
 
-
-def strategy(model: MNPModel, m: MonthContext) -> None:
+def strategy(model: mesa.Model, m: MonthContext) -> None:
     """Carriers apply the actions active this month; the market's offers follow."""
     for c in model.carriers:
         c.apply_strategy(m.month)
     m.launched = np.array([c.launched(m.month) for c in model.carriers])
-    m.market = model.market = MarketState.from_offers(m.spec, [c.offer for c in model.carriers],
-                                                      m.launched)
+    spec = m.spec
+    m.market = model.market = MarketState.from_offers(
+        list(spec.carriers.values()), spec.population, spec.behaviour,
+        [c.offer for c in model.carriers], m.launched)
     m.extra["campaigns"] = [
         Campaign(j, k, a, state=model.action_state.setdefault((j, k), {}))
         for j, c in enumerate(model.carriers) for k, a in c.active]
@@ -57,18 +55,18 @@ def _campaigns(m: MonthContext) -> list[Campaign]:
     return m.extra["campaigns"]
 
 
-def lived_experiences(model: MNPModel, m: MonthContext) -> None:
+def lived_experiences(model: mesa.Model, m: MonthContext) -> None:
     """Network problems, billing surprises, complaints, neglect, arrears."""
     m.lived = experiences.live_experiences(m.rng["experiences"], m.subs, m.segments, m.market,
                                            m.spec.behaviour)
 
 
-def satisfaction_drift(model: MNPModel, m: MonthContext) -> None:
+def satisfaction_drift(model: mesa.Model, m: MonthContext) -> None:
     """Satisfaction drifts toward what the carrier delivers for the money."""
     satisfaction.update_satisfaction(m.subs, m.market, m.spec.behaviour)
 
 
-def social_influence(model: MNPModel, m: MonthContext) -> None:
+def social_influence(model: mesa.Model, m: MonthContext) -> None:
     """Contacts' carriers and satisfaction; who may port this month; MNP awareness."""
     m.signals = model.social.signals(m.subs)
     m.is_open, m.opening, m.port_hassle = porting_open(
@@ -77,7 +75,7 @@ def social_influence(model: MNPModel, m: MonthContext) -> None:
                                             m.signals, m.spec.policy.awareness)
 
 
-def consider(model: MNPModel, m: MonthContext) -> None:
+def consider(model: mesa.Model, m: MonthContext) -> None:
     """Who reviews their carrier: triggers, base rates, and the rows actions call."""
     subs = m.subs
     m.contract_ended = np.flatnonzero(subs.contract_left == 1)
@@ -91,7 +89,7 @@ def consider(model: MNPModel, m: MonthContext) -> None:
     m.extra["report_costs"] = switching_costs_of(m, model.report_rows)
 
 
-def choose(model: MNPModel, m: MonthContext) -> None:
+def choose(model: mesa.Model, m: MonthContext) -> None:
     """Reviewers choose a carrier; actions add incentives, then may act on the choices."""
     subs, market, rows = m.subs, m.market, m.rows
     m.values, _ = m.values_of(rows)
@@ -107,7 +105,7 @@ def choose(model: MNPModel, m: MonthContext) -> None:
         run.action.reconsider(run, m)
 
 
-def move(model: MNPModel, m: MonthContext) -> None:
+def move(model: mesa.Model, m: MonthContext) -> None:
     """Ports and new-number switches; leavers replaced by newcomers; actions settle."""
     subs, beh = m.subs, m.spec.behaviour
     if model.snapshot_rows is not None:
@@ -123,7 +121,7 @@ def move(model: MNPModel, m: MonthContext) -> None:
         run.action.settle(run, m)
 
 
-def update(model: MNPModel, m: MonthContext) -> None:
+def update(model: mesa.Model, m: MonthContext) -> None:
     """Loyalty quadrants, clocks and stars, the carriers' books, data collection."""
     sample = model.report_rows
     quad = loyalty.quadrant_counts(m.extra["sample_values"], m.start_carrier[sample],

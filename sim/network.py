@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.jit import njit
-from sim.scenario.blocks import Social
+from sim.market import Social
 
 MAX_HOUSEHOLD = 8
 

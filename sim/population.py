@@ -8,12 +8,9 @@ small per-segment tables and looked up by each row's segment code.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-if TYPE_CHECKING:
-    from sim.scenario.schema import Scenario
+from sim.market import Carrier, Policy, Population
 
 BRAND_TIERS = ("premium", "youth", "basic")  # GoTone, M-Zone, Easy Own (seed 003)
 
@@ -30,8 +27,9 @@ class SegmentTables:
     bundle_share: np.ndarray
 
     @classmethod
-    def from_scenario(cls, scenario: Scenario) -> SegmentTables:
-        segs = scenario.population.segments
+    def from_population(cls, population: Population) -> SegmentTables:
+        """The tables of a population's segments, in their order."""
+        segs = population.segments
         col = lambda attr: np.array([getattr(s, attr) for s in segs.values()],  # noqa: E731
                                     dtype=np.float32)
         return cls(tuple(segs), col("review_rate"), col("network_intolerance"),
@@ -91,27 +89,26 @@ def _carrier_edges(split: np.ndarray) -> np.ndarray:
     return cum[:, :-1]
 
 
-def create_subscribers(rng: np.random.Generator,
-                       scenario: Scenario) -> tuple[Subscribers, SegmentTables]:
-    """Draw the initial population from the scenario's segments (vectorised). Stars are
-    rated afterwards (sim.behaviour.stars.rate_initial_stars)."""
-    pop = scenario.population
+def create_subscribers(rng: np.random.Generator, pop: Population, carriers: list[Carrier],
+                       splits: np.ndarray, policy: Policy) -> tuple[Subscribers, SegmentTables]:
+    """Draw the initial population from the segments (vectorised). `splits` (S, N) is each
+    segment's share on each carrier (Scenario.segment_splits). Stars are rated afterwards
+    (sim.behaviour.stars.rate_initial_stars)."""
     n = pop.size
     segs = list(pop.segments.values())
-    tables = SegmentTables.from_scenario(scenario)
+    tables = SegmentTables.from_population(pop)
     seg_col = lambda attr: np.array([getattr(s, attr) for s in segs])  # noqa: E731
 
     shares = seg_col("share")
     segment = rng.choice(len(segs), size=n, p=shares / shares.sum()).astype(np.int8)
 
-    k = len(scenario.carriers)
-    split = np.array([scenario.segment_split(s) for s in segs])
-    cum = _carrier_edges(split)[segment]
+    k = len(carriers)
+    cum = _carrier_edges(splits)[segment]
     u = rng.random(n)
     carrier = (u[:, None] >= cum).sum(axis=1).astype(np.int8)
 
     tenure = (rng.random(n) * seg_col("max_tenure_years")[segment] * 12).astype(np.uint16)
-    contract_months = np.array([c.contract_months for c in scenario.carriers.values()])
+    contract_months = np.array([c.contract_months for c in carriers])
     on_contract = rng.random(n) < seg_col("contract_share")[segment]
     contract_left = np.where(
         on_contract, rng.integers(1, contract_months[carrier] + 1), 0).astype(np.uint8)
@@ -130,7 +127,7 @@ def create_subscribers(rng: np.random.Generator,
     satisfaction = np.clip(seg_col("initial_satisfaction")[segment]
                            + 0.15 * rng.standard_normal(n), 0, 1).astype(np.float32)
 
-    pilot_shares = np.array([p.population_share for p in scenario.policy.pilots])
+    pilot_shares = np.array([p.population_share for p in policy.pilots])
     region = np.full(n, -1, dtype=np.int8)
     if pilot_shares.size:
         u = rng.random(n)
@@ -158,7 +155,7 @@ def create_subscribers(rng: np.random.Generator,
         pays_bundle_fee=np.zeros(n, dtype=bool),
         avg_spend=np.zeros(n, dtype=np.float32),  # set with the first stars
         in_arrears=np.zeros(n, dtype=bool),
-        aware=rng.random(n) < scenario.policy.awareness.initial_share,
+        aware=rng.random(n) < policy.awareness.initial_share,
         moved=np.zeros(n, dtype=bool),
         weak_coverage=rng.random(n) < pop.weak_coverage_share,
         discount=np.zeros(n, dtype=np.uint8),

@@ -10,7 +10,7 @@ from pydantic_core import PydanticUndefined
 from sim.columns import CARRIER_COLUMNS
 from sim.levers import LEVERS, RetentionOffer
 from sim.levers.base import Cost
-from sim.scenario.blocks import (
+from sim.market import (
     Awareness,
     Behaviour,
     Carrier,

@@ -133,6 +133,6 @@ def test_stars_follow_the_average_bill_paid():
 
 
 def test_defaults_follow_the_seeds_and_the_porting_rule():
-    from sim.scenario.blocks import Carrier, Eligibility
+    from sim.market import Carrier, Eligibility
     assert Carrier(subscribers=1, price=1).star_programme is False  # China Mobile's programme
     assert Eligibility().contract_lockin == "block"  # no port with a contract running

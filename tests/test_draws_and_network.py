@@ -6,7 +6,7 @@ from scipy import stats
 from sim import rowsets
 from sim.draws import bernoulli_positions, chance, events, events_by, geometric, keyed_uniform
 from sim.network import build_social_graph
-from sim.scenario.blocks import Social
+from sim.market import Social
 
 
 def test_bernoulli_positions_count_and_uniformity():

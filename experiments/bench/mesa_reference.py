@@ -23,7 +23,7 @@ import mesa
 import numpy as np
 
 from sim.behaviour import stars
-from sim.behaviour.market import MarketState
+from sim.behaviour.offers import MarketState
 from sim.behaviour.switching_cost import DAYS_PER_MONTH
 from sim.carriers import CarrierAgent
 from sim.network import build_social_graph
@@ -287,10 +287,13 @@ class ReferenceModel(mesa.Model):
         self.segment_params = list(scenario.population.segments.values())
         carriers = [CarrierAgent(self, k, scenario.carrier_label(k), p, [], scenario.start)
                     for k, p in scenario.carriers.items()]
-        self.market = MarketState.from_offers(scenario, [c.offer for c in carriers],
-                                              np.ones(len(carriers), dtype=bool))
+        self.market = MarketState.from_offers(
+            list(scenario.carriers.values()), scenario.population, scenario.behaviour,
+            [c.offer for c in carriers], np.ones(len(carriers), dtype=bool))
         self.mean_price = float(self.market.price.mean())
-        subs, _ = create_subscribers(self.rng, scenario)
+        subs, _ = create_subscribers(self.rng, scenario.population,
+                                     list(scenario.carriers.values()),
+                                     scenario.segment_splits(), scenario.policy)
         rate_initial_stars(subs, self.market.list_prices)
         subs.stars[~self.market.star_programme[subs.carrier]] = 0
         graph = build_social_graph(self.rng, scenario.population.size, scenario.population.social)

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.behaviour.market import MarketState
+from sim.behaviour.offers import MarketState
 from sim.behaviour.social import SocialSignals
 from sim.draws import gumbel
 from sim.jit import njit
 from sim.population import Subscribers
-from sim.scenario.blocks import Behaviour, Social
+from sim.market import Behaviour, Social
 
 
 @njit

@@ -14,7 +14,7 @@ from sim import rowsets
 from sim.behaviour.social import SocialSignals
 from sim.draws import events_by, thin
 from sim.population import SegmentTables, Subscribers
-from sim.scenario.blocks import Behaviour, Social
+from sim.market import Behaviour, Social
 
 
 def reviewers(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables,

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import rowsets
-from sim.behaviour.market import MarketState
+from sim.behaviour.offers import MarketState
 from sim.draws import chance, events_by, thin
 from sim.population import SegmentTables, Subscribers
-from sim.scenario.blocks import Behaviour
+from sim.market import Behaviour
 
 ARREARS_SETTLE_RATE = 0.5  # probability/month an account in arrears is settled (assumption)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.behaviour.market import MarketState
+from sim.behaviour.offers import MarketState
 from sim.population import Subscribers
 
 

@@ -22,7 +22,7 @@ from sim.jit import njit
 from sim.population import Subscribers
 
 if TYPE_CHECKING:
-    from sim.behaviour.market import MarketState
+    from sim.behaviour.offers import MarketState
 
 TENURE_CAP = np.iinfo(np.uint16).max  # months; tenure stops counting here
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.behaviour.market import MarketState
+from sim.behaviour.offers import MarketState
 from sim.behaviour.satisfaction import satisfaction_target
 from sim.draws import chance, events, gumbel
 from sim.population import SegmentTables, Subscribers
-from sim.scenario.blocks import Behaviour
+from sim.market import Behaviour
 
 
 @dataclass

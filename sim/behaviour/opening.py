@@ -17,7 +17,7 @@ from sim.params import month_index
 
 if TYPE_CHECKING:
     from sim.population import Subscribers
-    from sim.scenario.blocks import Policy
+    from sim.market import Policy
 
 
 def _national(policy: Policy, keys: tuple[str, ...], start: str,

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from sim.jit import njit
 
 if TYPE_CHECKING:
-    from sim.behaviour.market import MarketState
+    from sim.behaviour.offers import MarketState
     from sim.population import Subscribers
-    from sim.scenario.blocks import Behaviour
+    from sim.market import Behaviour
 
 
 @njit

@@ -24,7 +24,7 @@ from sim.draws import draw_key, uniform_at
 from sim.jit import njit
 from sim.network import SocialGraph
 from sim.population import Subscribers
-from sim.scenario.blocks import Awareness
+from sim.market import Awareness
 
 
 @dataclass

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.behaviour.market import MarketState
+from sim.behaviour.offers import MarketState
 from sim.jit import njit
 from sim.population import Subscribers
-from sim.scenario.blocks import Policy
+from sim.market import Policy
 
 PARTS = ("number_loss", "contract", "bundle", "loyalty", "hassle")
 DAYS_PER_MONTH = 30.4375

@@ -15,7 +15,6 @@ Words come from sim/compare/labels.py in the report's language (`--lang`).
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,14 +28,13 @@ from sim import __version__  # noqa: E402
 from sim.compare.decompose import Decomposition  # noqa: E402
 from sim.compare.describe import (  # noqa: E402
     StrategyText,
-    describe_strategies,
     rival_actions,
 )
 from sim.compare.horizon import Coverage, coverage  # noqa: E402
-from sim.compare.labels import Labels, plot_fonts  # noqa: E402
+from sim.compare.labels import Labels  # noqa: E402
 from sim.compare.runs import Comparison  # noqa: E402
-from sim.compare.stats import CONFIDENCE, SPREAD, monthly_bands, outcomes  # noqa: E402
-from sim.outputs import atomic_write, prepare_out_dir, write_csv, write_json, write_text  # noqa: E402
+from sim.compare.stats import CONFIDENCE, SPREAD  # noqa: E402
+from sim.outputs import atomic_write  # noqa: E402
 from sim.pages import embed_image  # noqa: E402
 from sim.style import strategy_colours  # noqa: E402
 
@@ -46,11 +44,6 @@ PLOTS = (
     ("cost_vs_gain.png", "p_cost"),
 )
 CONF = int(CONFIDENCE * 100)
-#: Every file `mnp compare` writes under a fixed name (plus decomposition_<strategy>.png).
-FILES = ("compare.csv", "compare.json", "replicates.csv", "net_porting_bands.csv",
-         "decomposition.csv", "report.html", "comparison.xlsx", "summary.html", "summary.pdf",
-         *[name for name, _ in PLOTS])
-
 
 @dataclass
 class ReportInputs:
@@ -364,61 +357,6 @@ def report_page(title: str, body: str, words: Labels, extra_css: str = "") -> st
 <title>{html.escape(title)}</title><style>{css}</style></head><body>
 {body}</body></html>
 """
-
-
-def save_comparison(cmp: Comparison, table: pd.DataFrame, out: Path, force: bool = False,
-                    inputs: ReportInputs | None = None) -> list[Path]:
-    """Write every table, plot, the workbook, report.html and summary.html/.pdf into `out`."""
-    from sim.compare.pdf import print_pdf, summary_page
-    from sim.compare.workbook import write_workbook
-    inputs = inputs or ReportInputs()
-    words = words_for(cmp, inputs.lang)
-    out = Path(out)
-    prepare_out_dir(out, force, FILES)
-    bands = monthly_bands(cmp)
-    decs = inputs.decompositions
-    write_csv(out / "compare.csv", table)
-    write_csv(out / "replicates.csv", outcomes(cmp))
-    write_csv(out / "net_porting_bands.csv", bands)
-    names = ["compare.csv", "compare.json", "replicates.csv", "net_porting_bands.csv"]
-    if decs:
-        write_csv(out / "decomposition.csv", pd.concat([d.table() for d in decs]))
-        names.append("decomposition.csv")
-    text = reading(cmp, table, words, decs)
-    strategies = describe_strategies(cmp, words, inputs.descriptions)
-    meta = metadata(cmp, inputs.lang)
-    records = json.loads(table.to_json(orient="records"))
-    write_json(out / "compare.json", {
-        **meta, "coverage": coverage_text(cmp, words), "reading": text,
-        "strategies_table": records,
-        "strategies_spelled_out": {s.name: {"description": s.description,
-                                            "difference": s.difference(words),
-                                            "actions": [a.line(words) for a in s.actions]}
-                                   for s in strategies},
-        "decomposition": [{"strategy": d.strategy, "method": d.method, "samples": d.samples,
-                           "coalitions": d.coalitions, "runs_added": d.new_runs,
-                           "seconds": round(d.wall_seconds, 2),
-                           "rows": json.loads(d.table().to_json(orient="records"))}
-                          for d in decs]})
-    with plt.rc_context(plot_fonts(inputs.lang)):
-        plot_bands(cmp, bands, out / PLOTS[0][0], words)
-        plot_differences(cmp, table, out / PLOTS[1][0], words)
-        plot_cost_vs_gain(cmp, table, out / PLOTS[2][0], words)
-        for dec in decs:
-            if dec.changes:
-                plot_decomposition(cmp, dec, out / decomposition_png(dec), words)
-    names += [n for n, _ in PLOTS] + [decomposition_png(d) for d in decs if d.changes]
-    write_text(out / "report.html", report_html(cmp, table, out, words, inputs, text, strategies,
-                                                meta))
-    write_workbook(out / "comparison.xlsx", cmp, table, words, decs, strategies, meta)
-    summary = summary_page(cmp, table, out, words, decs, strategies)
-    write_text(out / "summary.html", summary)
-    names += ["report.html", "comparison.xlsx", "summary.html"]
-    if inputs.pdf:
-        inputs.pdf_note = print_pdf(out / "summary.html", out / "summary.pdf")
-        if inputs.pdf_note is None:
-            names.append("summary.pdf")
-    return [out / n for n in names]
 
 
 def report_html(cmp: Comparison, table: pd.DataFrame, out: Path, words: Labels,

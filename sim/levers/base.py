@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from sim.behaviour.market import Offer
+from sim.behaviour.offers import Offer
 from sim.params import ASSUMPTION, Month, Strict, param
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ from sim.levers.base import Action, Campaign, Column, Offer, Usage
 from sim.params import ASSUMPTION, SEED, Strict, param
 
 if TYPE_CHECKING:
-    from sim.behaviour.market import MarketState
+    from sim.behaviour.offers import MarketState
     from sim.context import MonthContext
     from sim.population import Subscribers
 

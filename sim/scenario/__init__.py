@@ -1,6 +1,6 @@
 """Scenario files: schema (with units and sources), YAML loading, clear errors.
 
-The names are imported on first use, so `sim.scenario.blocks` (which the behaviour
+The names are imported on first use, so `sim.market` (which the behaviour
 modules import) can load without the schema, which imports the levers.
 """
 

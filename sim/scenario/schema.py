@@ -1,6 +1,6 @@
-"""The scenario schema: a market (`sim.scenario.blocks`) and each carrier's strategy.
+"""The scenario schema: a market (`sim.market`) and each carrier's strategy.
 
-Money is in yuan; every default names its source (see `sim.scenario.blocks`). The
+Money is in yuan; every default names its source (see `sim.market`). The
 cross-field checks here see the whole scenario: carriers named anywhere must exist,
 launches fall inside the run, segment splits agree with the carriers' subscribers.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 from pydantic import Field, model_validator
 
 from sim.levers import AnyAction
@@ -25,7 +26,7 @@ from sim.params import (
     month_label,
     param,
 )
-from sim.scenario.blocks import (
+from sim.market import (
     Behaviour,
     Carrier,
     CarrierKey,
@@ -198,6 +199,10 @@ class Scenario(Strict):
         if segment.carrier_shares is None:
             return self.carrier_shares()
         return tuple(segment.carrier_shares.get(k, 0.0) for k in self.carriers)
+
+    def segment_splits(self) -> np.ndarray:
+        """(segments, carriers) each segment's split over the carriers, in order."""
+        return np.array([self.segment_split(s) for s in self.population.segments.values()])
 
     def implied_carrier_shares(self) -> tuple[float, ...]:
         """Market shares implied by the segments' own carrier splits."""

@@ -10,7 +10,6 @@ so differences between points are not swamped by seed noise.
 from __future__ import annotations
 
 import itertools
-import math
 from typing import Any
 
 import numpy as np
@@ -24,20 +23,6 @@ def salib_problem(study: Study) -> dict[str, Any]:
     """The problem dict SALib's samplers and analysers take."""
     return {"num_vars": len(study.parameters), "names": study.names,
             "bounds": [[p.low, p.high] for p in study.parameters]}
-
-
-def expected_points(study: Study) -> int:
-    """How many design points the sampler gives (SALib's sizes for sobol and morris)."""
-    k = len(study.parameters)
-    if study.sampler == "sobol":
-        return study.samples * (2 * k + 2 if study.second_order else k + 2)
-    if study.sampler == "morris":
-        return study.samples * (k + 1)
-    if study.sampler == "grid":
-        sizes = [len(p.levels) if p.levels is not None else study.samples
-                 for p in study.parameters]
-        return math.prod(sizes)
-    return study.samples
 
 
 def design_points(study: Study) -> np.ndarray:

@@ -45,9 +45,9 @@ import pandas as pd
 from sim import __version__
 from sim.outputs import OutputError, check_out_path, write_csv, write_json
 from sim.scenario.loading import ScenarioError, get_path, set_path
-from sim.sweep.design import expected_points, plan_runs
+from sim.sweep.design import plan_runs
 from sim.sweep.metrics import SERIES_COLUMNS, empty_series, metric_series, metric_value
-from sim.sweep.study import Metric, fingerprint, load_study, study_fingerprint
+from sim.sweep.study import Metric, expected_points, fingerprint, load_study, study_fingerprint
 
 TASK_TARGET = 4  # aim for this many tasks per worker: progress and balance vs overhead
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import math
 import json
 from pathlib import Path
 from typing import Any, Literal
@@ -268,7 +269,6 @@ def load_study(path: str | Path) -> tuple[Study, Scenario, dict[str, Any]]:
     against the scenario schema, and every metric month against the run, so a study
     that cannot run is refused before the first run, not recorded as failed runs.
     """
-    from sim.sweep.design import expected_points
 
     path = Path(path)
     data, lines = read_yaml(path)
@@ -315,6 +315,20 @@ def load_study(path: str | Path) -> tuple[Study, Scenario, dict[str, Any]]:
     if problems:
         raise ScenarioError(problems, str(path))
     return study, scenario, dump
+
+
+def expected_points(study: Study) -> int:
+    """How many design points the sampler gives (SALib's sizes for sobol and morris)."""
+    k = len(study.parameters)
+    if study.sampler == "sobol":
+        return study.samples * (2 * k + 2 if study.second_order else k + 2)
+    if study.sampler == "morris":
+        return study.samples * (k + 1)
+    if study.sampler == "grid":
+        sizes = [len(p.levels) if p.levels is not None else study.samples
+                 for p in study.parameters]
+        return math.prod(sizes)
+    return study.samples
 
 
 def study_fingerprint(study: Study) -> str:
@@ -383,5 +397,5 @@ def fingerprint(data: Any) -> str:
 
 
 __all__ = ["EXPORT_FORMATS", "SAMPLERS", "Discovery", "Metric", "Parameter", "Study",
-           "base_scenario", "fingerprint", "load_study", "parameter_label", "parameter_unit",
+           "base_scenario", "expected_points", "fingerprint", "load_study", "parameter_label", "parameter_unit",
            "short_name", "study_fingerprint"]

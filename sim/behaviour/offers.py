@@ -11,10 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from sim.scenario.schema import Scenario
+from sim.market import Behaviour, Carrier, Population
 
 
 @dataclass
@@ -101,16 +98,16 @@ class MarketState:
     launched: np.ndarray         # bool: competing this month (others cannot be chosen)
 
     @classmethod
-    def from_offers(cls, scenario: Scenario, offers: list[Offer],
-                    launched: np.ndarray) -> MarketState:
-        carriers = list(scenario.carriers.values())
-        segments = list(scenario.population.segments)
+    def from_offers(cls, carriers: list[Carrier], population: Population, behaviour: Behaviour,
+                    offers: list[Offer], launched: np.ndarray) -> MarketState:
+        """The month's arrays from each carrier's position and offer, in carrier order."""
+        segments = list(population.segments)
         arr = lambda values, dtype=np.float32: np.array(values, dtype=dtype)  # noqa: E731
         per = lambda attr, dtype=np.float32: arr([getattr(o, attr) for o in offers], dtype)  # noqa: E731
         # `network_quality` is the carrier's average: weak areas sit `gap` below the rest
         average = per("network_quality")
         gap = arr([c.weak_coverage_gap for c in carriers])
-        weak_share = np.float32(scenario.population.weak_coverage_share)
+        weak_share = np.float32(population.weak_coverage_share)
         network = np.clip(average + gap * weak_share, 0, 1)
         programme = arr([c.star_programme or o.star_programme
                          for c, o in zip(carriers, offers)], bool)
@@ -129,7 +126,7 @@ class MarketState:
             subsidy_take_up=per("subsidy_take_up"),
             subsidy_contract_months=per("subsidy_contract_months", np.int16),
             neglect=arr([o.neglected_value for o in offers])
-            * np.float32(scenario.behaviour.neglect_hit / NEGLECT_PER_YUAN),
+            * np.float32(behaviour.neglect_hit / NEGLECT_PER_YUAN),
             parity=per("parity", bool),
             brand=arr([c.brand for c in carriers]),
             star_programme=programme,
