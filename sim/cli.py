@@ -179,7 +179,7 @@ def compare(
     scenario: Annotated[Path | None, typer.Argument(
         help="Scenario YAML file (default: scenarios/china_mnp_2019.yaml).")] = None,
     carrier: Annotated[str, typer.Option(
-        help="The carrier whose strategies are compared: mobile, unicom or telecom.")] = "mobile",
+        help="The carrier whose strategies are compared (a key of the scenario's carriers).")] = "mobile",
     strategies: Annotated[list[str] | None, typer.Option(
         "--strategy", help="A named strategy (scenarios/strategies/NAME.yaml) or a path; "
         "repeat it; the first is the baseline.")] = None,
@@ -245,7 +245,8 @@ def _compare_specs(scenario: Path | None, carrier: str, strategies: list[str] | 
                    overrides: list[str] | None, horizon: str | None,
                    report_options: tuple) -> tuple[Path, dict]:
     """The scenario file and the scenario under each strategy (baseline first), every input
-    (the report's options too) checked before anything runs."""
+    (the report's options too) checked before anything runs.
+    """
     from sim.compare import options as opt
     from sim.scenario import ScenarioError
 

@@ -49,7 +49,8 @@ def geometric(rng: np.random.Generator, p: float, size: int) -> np.ndarray:
     """rng.geometric(p, size), the same numbers drawn twice as fast where numpy's own
     method is inversion (p < 1/3): ceil(E / -ln(1 - p)) with E standard exponential is
     geometric(p), and numpy computes it from the same exponentials, dividing once per
-    draw by ln(1 - p), which the compiled loop does too."""
+    draw by ln(1 - p), which the compiled loop does too.
+    """
     if not 1e-12 < p < 1.0 / 3.0:
         return rng.geometric(p, size=size)
     out = np.empty(size, dtype=np.int64)
@@ -79,7 +80,8 @@ def events_by(rng: np.random.Generator, table: np.ndarray, *codes: np.ndarray) -
     """events(rng, table[codes]) without building the per-row probabilities: they are
     looked up only for the candidate rows (e.g. a rate per segment, codes = segment).
     One or two columns of one-byte codes, indexing a 1-d or 2-d table; the thinning
-    is one compiled pass over the candidates."""
+    is one compiled pass over the candidates.
+    """
     assert len(codes) == table.ndim in (1, 2), "one code column per table dimension, 1 or 2"
     key = draw_key(rng)
     n = codes[0].size
@@ -146,8 +148,10 @@ def thin(rng: np.random.Generator, rows: np.ndarray, p: np.ndarray | float) -> n
 
 
 def _per_row(p: np.ndarray | float, m: int) -> np.ndarray:
-    """p as m values in the type numpy compares float32 uniforms with: a Python float
-    becomes float32, arrays and numpy scalars keep their own type."""
+    """The probability p as m values in the type numpy compares float32 uniforms with.
+
+    A Python float becomes float32; arrays and numpy scalars keep their own type.
+    """
     p = np.asarray(p, dtype=np.result_type(np.float32, p))
     return np.full(m, p) if p.ndim == 0 else p  # one compiled form: contiguous arrays
 
@@ -172,7 +176,8 @@ _MIX2 = np.uint64(0x94D049BB133111EB)
 def uniform_at(key, index):
     """The uniform in [0, 1) of (key, index): SplitMix64's finaliser, top 24 bits.
     Compiled loops that draw per row call this, so they give the same draws as
-    keyed_uniform(key, rows, 1)."""
+    keyed_uniform(key, rows, 1).
+    """
     z = np.uint64(index) * _GOLDEN + key + _GOLDEN
     z = (z ^ (z >> np.uint64(30))) * _MIX1
     z = (z ^ (z >> np.uint64(27))) * _MIX2
@@ -202,5 +207,6 @@ def keyed_uniform(key: int, rows: np.ndarray, width: int) -> np.ndarray:
 
 def gumbel(rng: np.random.Generator, rows: np.ndarray, width: int, scale: float) -> np.ndarray:
     """Gumbel(0, scale) taste shocks (len(rows), width) tied to (key, row, carrier):
-    the noise of a multinomial logit choice, the same for a subscriber in every arm."""
+    the noise of a multinomial logit choice, the same for a subscriber in every arm.
+    """
     return _gumbel_from_uniform(keyed_uniform(draw_key(rng), rows, width), scale)

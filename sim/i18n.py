@@ -213,7 +213,8 @@ def check_lang(lang: str | None) -> str:
 
 def t(key: str, lang: str = DEFAULT_LANG, /, **fields) -> str:
     """The message `key` in `lang` (English when missing there; the key when unknown),
-    with `fields` filled in (any names, `lang` too)."""
+    with `fields` filled in (any names, `lang` too).
+    """
     entry = MESSAGES.get(key)
     if entry is None:
         return key
@@ -232,7 +233,8 @@ def carrier_label(key: str, lang: str = DEFAULT_LANG, look: dict | None = None) 
     `look` is a run's or scenario's {key: {"label", "colour"}} (`sim.style.look_of`,
     `scenario_look`). English is `sim.style.carrier_label` (the scenario's label, a
     known carrier's name, or the key). In another language a known carrier's name there
-    (中国移动), unless the scenario gave the carrier a label of its own, which is kept."""
+    (中国移动), unless the scenario gave the carrier a label of its own, which is kept.
+    """
     from sim import style
 
     english = style.carrier_label(key, look)
@@ -246,7 +248,8 @@ def carrier_label(key: str, lang: str = DEFAULT_LANG, look: dict | None = None) 
 
 def quadrant_label(quadrant: str, lang: str = DEFAULT_LANG) -> str:
     """A loyalty quadrant's display name ("hostage (false-loyal)", "人质（虚假忠诚）");
-    English from `sim.style.QUADRANT_LABELS`."""
+    English from `sim.style.QUADRANT_LABELS`.
+    """
     from sim.style import QUADRANT_LABELS
 
     if lang == DEFAULT_LANG and quadrant in QUADRANT_LABELS:
@@ -311,7 +314,8 @@ def _cjk_family() -> str:
 def font_rc(lang: str) -> dict:
     """Matplotlib settings for text in `lang`: none for English; for Chinese the usual
     sans-serif font first and the CJK font after it, so Latin text looks as in English
-    charts and each CJK character falls back to the CJK font."""
+    charts and each CJK character falls back to the CJK font.
+    """
     if check_lang(lang) != "zh":
         return {}
     import matplotlib
@@ -322,7 +326,8 @@ def font_rc(lang: str) -> dict:
 
 def use_cjk_font() -> str:
     """Make matplotlib draw every later chart with the CJK font as fallback, and return
-    the font's family name. FontMissing tells the user to run `make fonts`."""
+    the font's family name. FontMissing tells the user to run `make fonts`.
+    """
     import matplotlib
 
     matplotlib.rcParams.update(font_rc("zh"))

@@ -9,7 +9,6 @@ names its source: a seed article, the published figures in `DATA`, or "assumptio
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
@@ -17,16 +16,10 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from sim.params import (
     ASSUMPTION,
     CARRIER_KEY,
-    CHINA_CARRIERS,
     DATA,
-    KNOWN_CARRIER_NAMES,
-    MAX_CARRIERS,
-    MIN_CARRIERS,
     SEED,
     Month,
     Strict,
-    month_index,
-    month_label,
     param,
 )
 from sim.params import check_month, coerce_month

@@ -37,7 +37,8 @@ class MNPModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, rng: int | None = None, snapshot_rows: int = 0):
         """snapshot_rows: keep a monthly record of this many subscribers (evenly spaced
-        rows; rows are exchangeable, so that is a fair sample and needs no draw)."""
+        rows; rows are exchangeable, so that is a fair sample and needs no draw).
+        """
         super().__init__(rng=scenario.seed if rng is None else rng)
         self.spec = scenario
         self._entropy = int(self.rng.integers(2**63))
@@ -123,7 +124,8 @@ class MNPModel(mesa.Model):
     def snapshot(self, before: dict[str, np.ndarray], left: np.ndarray) -> None:
         """Record the sampled subscribers: carrier at the start and end of the month,
         whether they moved, loyalty quadrant, satisfaction, awareness, switching cost
-        (yuan). A row whose subscriber left the market shows the newcomer's carrier."""
+        (yuan). A row whose subscriber left the market shows the newcomer's carrier.
+        """
         rows = self.snapshot_rows
         satisfied = before["satisfaction"] >= self.spec.behaviour.satisfied_threshold
         quadrant = loyalty.classify(before.pop("values"), before["carrier_start"], satisfied,

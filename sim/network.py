@@ -71,7 +71,8 @@ def _household_ties(households: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def ring_stride(n: int) -> int:
     """Rows between ring neighbours: at least a household apart, and coprime with n so
-    the ring passes through every row once."""
+    the ring passes through every row once.
+    """
     stride = MAX_HOUSEHOLD + 1
     while math.gcd(stride, n) != 1:
         stride += 1

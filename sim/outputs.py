@@ -48,7 +48,8 @@ def default_out(name: str, prefix: str = "") -> Path:
 
 def check_out_path(out: Path, names: Iterable[str] = ()) -> None:
     """Refuse an --out that cannot hold the outputs: a file, or a folder holding a folder
-    where an output file goes."""
+    where an output file goes.
+    """
     if str(out).strip() == "":
         raise OutputError("--out is empty; give a folder, e.g. --out out/my_run")
     if out.exists() and not out.is_dir():
@@ -86,7 +87,8 @@ def prepare_out_dir(out: Path, force: bool, names: Iterable[str] = ()) -> None:
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Call write(tmp) on a temporary file beside `path`, then rename it into place
-    (with the permissions the umask gives a new file, not tempfile's 0600)."""
+    (with the permissions the umask gives a new file, not tempfile's 0600).
+    """
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:

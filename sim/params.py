@@ -63,7 +63,8 @@ def param(
 
 class Strict(BaseModel):
     """Base for every scenario block: unknown keys are errors, typos never pass, and every
-    number is finite (.inf and .nan are errors)."""
+    number is finite (.inf and .nan are errors).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=False, validate_default=True,
                               allow_inf_nan=False)

@@ -81,7 +81,8 @@ def _carrier_edges(split: np.ndarray) -> np.ndarray:
     """(S, N-1) cumulative split edges; a row's carrier is the number of edges it passes.
 
     Edges from the last carrier with a share on are infinite, so rounding can never
-    place a row on a trailing carrier with no share (one that launches later)."""
+    place a row on a trailing carrier with no share (one that launches later).
+    """
     cum = np.cumsum(split, axis=1)
     for s, shares in enumerate(split):
         last = int(np.flatnonzero(shares > 0)[-1])
@@ -93,7 +94,8 @@ def create_subscribers(rng: np.random.Generator, pop: Population, carriers: list
                        splits: np.ndarray, policy: Policy) -> tuple[Subscribers, SegmentTables]:
     """Draw the initial population from the segments (vectorised). `splits` (S, N) is each
     segment's share on each carrier (Scenario.segment_splits). Stars are rated afterwards
-    (sim.behaviour.stars.rate_initial_stars)."""
+    (sim.behaviour.stars.rate_initial_stars).
+    """
     n = pop.size
     segs = list(pop.segments.values())
     tables = SegmentTables.from_population(pop)

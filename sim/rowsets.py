@@ -15,7 +15,8 @@ from sim.jit import njit
 @njit
 def _merge(a, b, out):
     """Merge two ascending unique arrays into out, dropping repeats; returns the count.
-    Branch-free in the common part: which side advances is data, not a jump."""
+    Branch-free in the common part: which side advances is data, not a jump.
+    """
     i = j = k = 0
     while i < a.size and j < b.size:
         x, y = a[i], b[j]

@@ -86,7 +86,8 @@ def tell(ts: pd.DataFrame, start: str, mnp_start: str, focus: str = "mobile") ->
 @dataclass(frozen=True)
 class QuadrantRule:
     """One row of the lesson's quadrant table: the flags under which the model puts a
-    subscriber in `quadrant` (None: either value)."""
+    subscriber in `quadrant` (None: either value).
+    """
 
     quadrant: str
     moves: bool              # changes carrier this month
@@ -96,7 +97,8 @@ class QuadrantRule:
 
 def quadrant_rules() -> list[QuadrantRule]:
     """The table `sim.behaviour.loyalty.QUADRANT_OF` encodes, one rule per quadrant and
-    move (the model's own definition, so the lesson cannot drift from it)."""
+    move (the model's own definition, so the lesson cannot drift from it).
+    """
     cells: dict[tuple[int, bool], set[tuple[bool, bool]]] = {}
     for left, satisfied, prefers in product((False, True), repeat=3):
         code = int(QUADRANT_OF[int(left), int(satisfied), int(prefers)])
@@ -161,7 +163,8 @@ def write_figures(ts: pd.DataFrame, mnp_start: str | None, folder: Path,
 
 def main(argv: list[str] | None = None) -> int:
     """Print the story of a finished `mnp run SCENARIO --out OUT_DIR` (and optionally draw
-    its figures in a language, and regenerate a lesson's quadrant table)."""
+    its figures in a language, and regenerate a lesson's quadrant table).
+    """
     import argparse
     import json
 

@@ -70,7 +70,8 @@ def scenario_look(scenario: Any) -> dict[str, dict[str, str]]:
 
 def look_of(data: pd.DataFrame | list[str] | tuple[str, ...]) -> dict[str, dict[str, str]]:
     """The carriers' look for a table of results (its attrs, else its carrier column's
-    keys in order of appearance) or for a list of keys."""
+    keys in order of appearance) or for a list of keys.
+    """
     if isinstance(data, pd.DataFrame):
         if "carriers" in data.attrs:
             return data.attrs["carriers"]

@@ -65,7 +65,8 @@ def carrier_values(subs: Subscribers, market: MarketState, signals: SocialSignal
     bundle value, which a newcomer in the same row would not have.
 
     Only the rows that need it are valued (reviewers, newcomers, the report sample):
-    a month's cost then follows the number of decisions, not the population."""
+    a month's cost then follows the number of decisions, not the population.
+    """
     rows = np.asarray(rows, dtype=np.int64)
     values = np.empty((rows.size, len(market.price)), dtype=np.float32)
     staying = np.empty(rows.size, dtype=np.float32)

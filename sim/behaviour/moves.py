@@ -101,7 +101,8 @@ def replace_leavers(rng: np.random.Generator, subs: Subscribers, tables: Segment
     """Some subscribers leave the market; a newcomer of the same segment takes each row.
 
     values_of(rows): carrier_values() of rows this month; the newcomer values the
-    row's carrier without what only its predecessor enjoyed by staying."""
+    row's carrier without what only its predecessor enjoyed by staying.
+    """
     rows = events(rng, leave_rate, len(subs))
     rows = rows[~flows.left[rows]]  # a subscriber who just moved stays this month
     if rows.size == 0:

@@ -34,7 +34,8 @@ def porting_open(policy: Policy, keys: tuple[str, ...], start: str, month: int,
     """Per-row (may port out, MNP opened to it this month, porting hassle in yuan).
 
     With one opening for every carrier and no pilots the answers are one value for
-    everyone (broadcast views, no per-row copies)."""
+    everyone (broadcast views, no per-row copies).
+    """
     national, first = _national(policy, keys, start, month)
     hassle = np.float32(policy.porting_hassle)
     n = len(subs)

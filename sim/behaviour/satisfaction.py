@@ -64,7 +64,8 @@ def satisfaction_target(subs: Subscribers, market: MarketState, beh: Behaviour,
     """The satisfaction level each of `rows` would settle at with its carrier (0..1).
 
     With `carrier` given (a new carrier for each row) no personal discount counts:
-    it stays with the carrier that granted it."""
+    it stays with the carrier that granted it.
+    """
     rows = np.asarray(rows, dtype=np.int64)
     out = np.empty(rows.size, dtype=np.float32)
     _targets(rows, subs.carrier[rows] if carrier is None else carrier, carrier is None,

@@ -49,7 +49,8 @@ def _refresh_counts(indptr, indices, carrier, satisfaction, threshold, aware, mo
     faster than updating during the scan). Most changes are a subscriber crossing the
     satisfaction threshold while staying with the carrier; those touch only the
     satisfied counts of the contacts. Written inline: a helper function for the
-    update measured slower."""
+    update measured slower.
+    """
     m = 0
     for i in range(carrier.size):
         changed[m] = i
@@ -109,7 +110,8 @@ class SocialState:
         """Bring the counts up to date with every change since the last refresh.
 
         Only the contacts of rows whose carrier, satisfaction side or awareness
-        changed are touched, so the cost follows the number of changes."""
+        changed are touched, so the cost follows the number of changes.
+        """
         _refresh_counts(self.indptr, self.indices, subs.carrier, subs.satisfaction,
                         self.threshold, subs.aware, subs.moved, self._state, self._aware,
                         self.on_carrier, self.satisfied, self.aware, self.moved,
@@ -144,7 +146,8 @@ def spread_awareness(rng: np.random.Generator, subs: Subscribers, open_rows: np.
     """Make some unaware subscribers with MNP open to them aware; returns their rows.
 
     Each month a subscriber learns from the media, from each aware contact, or
-    (in the month MNP opens) from the launch publicity, independently."""
+    (in the month MNP opens) from the launch publicity, independently.
+    """
     key = np.uint64(draw_key(rng))
     if not open_rows.any():
         return np.empty(0, dtype=np.int64)

@@ -59,7 +59,8 @@ def _eligible(tenure, contract_left, in_arrears, min_tenure_days, block_contract
               require_settled):
     """China's rules for one subscriber (seed 004): >= 120 days with the carrier,
     contract settled, account settled. Combined with & rather than `and`: branches on
-    subscribers' flags are mispredicted jumps in a loop over rows."""
+    subscribers' flags are mispredicted jumps in a loop over rows.
+    """
     return ((tenure * DAYS_PER_MONTH >= min_tenure_days)
             & ((not block_contracts) | (contract_left == 0))
             & ((not require_settled) | (not in_arrears)))
@@ -108,7 +109,8 @@ def switching_cost(subs: Subscribers, market: MarketState, policy: Policy,
     cheaper route. `port_hassle` is the porting hassle per subscriber (yuan).
 
     One compiled pass over the rows: the parts are needed for every reviewer and the
-    report sample each month."""
+    report sample each month.
+    """
     rows = np.asarray(rows, dtype=np.int64)
     rules, f32 = policy.eligibility, np.float32
     parts = np.empty((len(PARTS), rows.size), dtype=f32)

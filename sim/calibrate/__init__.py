@@ -1,9 +1,9 @@
 """Calibration: fit scenario parameters to observed figures, with their uncertainty.
 
-    build_problem   scenario + targets file + --fit options, all checked up front
-    calibrate       optuna search on Dask (common random numbers, resumable), a slice
-                    through the optimum, and the best candidate re-run for bands
-    save_calibration  the fitted scenario, fit tables, plots and report
+build_problem     scenario + targets file + --fit options, all checked up front
+calibrate         optuna search on Dask (common random numbers, resumable), a slice
+                  through the optimum, and the best candidate re-run for bands
+save_calibration  the fitted scenario, fit tables, plots and report
 """
 
 from sim.calibrate.parameters import FitError, FitParameter, parse_fits

@@ -188,7 +188,8 @@ def _study(path: Path, fits: list[FitParameter], settings: Settings, resume: boo
     """Optuna's study in SQLite. A resumed study gets a sampler seeded from the seed and
     the number of trials already run, so it goes on drawing new candidates instead of
     repeating the first ones (a TPE sampler re-made from the seed alone restarts its
-    random startup draws)."""
+    random startup draws).
+    """
     import optuna
     optuna.logging.set_verbosity(logging.WARNING)
     storage = f"sqlite:///{path}"
@@ -221,7 +222,8 @@ def _key(problem: Problem, settings: Settings) -> str:
 def _prepare(out: Path, key: str, manifest: dict[str, Any], settings: Settings,
              resume: bool, force: bool) -> SweepPaths:
     """The store in `out`: checked and continued (resume), or started afresh. --force
-    removes only what a calibration writes (its store, optuna.db, final/'s store)."""
+    removes only what a calibration writes (its store, optuna.db, final/'s store).
+    """
     paths = SweepPaths(out)
     final = SweepPaths(out / "final")
     check_store_path(final)
@@ -262,7 +264,8 @@ def _search(study, problem: Problem, settings: Settings, simulate: _Simulator,
             paths: SweepPaths, per_round: int,
             on_progress: Callable[[str, int, int], None] | None) -> None:
     """Ask optuna for candidates round by round until `trials` have finished; a resumed
-    search first finishes the trials optuna still has as running."""
+    search first finishes the trials optuna still has as running.
+    """
     from optuna.trial import TrialState
 
     dists = _distributions(problem.fits)
@@ -300,7 +303,8 @@ def _best(paths: SweepPaths, problem: Problem) -> tuple[pd.DataFrame, pd.Series]
 def _profile(best: list[float], problem: Problem, settings: Settings, simulate: _Simulator,
              paths: SweepPaths, on_progress: Callable[[str, int, int], None] | None) -> None:
     """A slice through the optimum along each parameter (for the uncertainty): points
-    spread over half the search range, centred on the best value."""
+    spread over half the search range, centred on the best value.
+    """
     slices = []
     for j, p in enumerate(problem.fits):
         for g, value in enumerate(slice_points(p, best[j], settings.profile_points)):
@@ -365,7 +369,8 @@ def calibrate(problem: Problem, settings: Settings, out: Path, manifest: dict[st
 
 def slice_points(p: FitParameter, best: float, points: int) -> np.ndarray:
     """`points` values around `best` spanning half the search range (log or linear),
-    moved inside the range where `best` is near an end."""
+    moved inside the range where `best` is near an end.
+    """
     if points <= 0:
         return np.array([])
     if p.log:

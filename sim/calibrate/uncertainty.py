@@ -90,7 +90,8 @@ def _crossings(x: np.ndarray, loss: np.ndarray, best: float, cut: float,
                log: bool) -> tuple[float, float, bool, bool] | None:
     """Where a slice's loss first rises above `cut` on each side of `best`, interpolated
     (on the log scale for log parameters): as a parabola from the optimum itself, as a
-    line between other points; and whether each side never does (open)."""
+    line between other points; and whether each side never does (open).
+    """
     ok = np.isfinite(loss)
     if ok.sum() < 2:
         return None
@@ -128,7 +129,8 @@ def _near(p, a: float, b: float) -> bool:
 
 def seed_noise(result: Calibrated) -> tuple[float, float]:
     """Mean and sd of the loss of single replicates at the best candidate: how much of
-    the remaining loss is the luck of one run rather than the parameters."""
+    the remaining loss is the luck of one run rather than the parameters.
+    """
     problem = result.problem
     t = problem.targets
     cols = [f"sim_{i}" for i in range(len(t.targets))]

@@ -70,7 +70,8 @@ class Game:
 
 def parse_strategies(options: list[str], carriers: tuple[str, ...]) -> Game:
     """Game from `--strategies mobile=a,b,c` options over the market's `carriers` (a
-    carrier left out keeps its scenario strategy)."""
+    carrier left out keeps its scenario strategy).
+    """
     found: dict[str, tuple[str, ...]] = {}
     for text in options:
         carrier, sep, names = text.partition("=")

@@ -1,5 +1,6 @@
 """What `mnp game --out DIR` writes: payoff and best-response tables, equilibria,
-heat maps, the best-response path, and report.html with a plain-language reading."""
+heat maps, the best-response path, and report.html with a plain-language reading.
+"""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def _save(fig, path: Path) -> None:
 
 def plot_heatmaps(table: PayoffTable, path: Path) -> None:
     """For each carrier with a choice: its payoff over (own strategy x one rival's
-    strategy), one panel per strategy of the other rival."""
+    strategy), one panel per strategy of the other rival.
+    """
     game = table.game
     keys, n = game.carriers, len(game.carriers)
     players = [c for c in range(n) if game.shape[c] > 1]
@@ -106,7 +108,7 @@ def _others(c: int, n: int) -> tuple[int, int | None]:
 
 
 def _profile(n: int, c: int, s: int, j: int, t: int, k: int | None, u: int) -> tuple[int, ...]:
-    """c plays s, j plays t, k plays u; every other carrier its status quo."""
+    """Profile: carrier c plays s, j plays t, k plays u; every other carrier its status quo."""
     out = [0] * n
     out[c], out[j] = s, t
     if k is not None:
@@ -116,7 +118,8 @@ def _profile(n: int, c: int, s: int, j: int, t: int, k: int | None, u: int) -> t
 
 def plot_dynamics(table: PayoffTable, dynamics: Dynamics, path: Path) -> None:
     """Each carrier's payoff along the best-response path, as its change from the status
-    quo (levels differ by carrier size and would hide the moves), profiles named."""
+    quo (levels differ by carrier size and would hide the moves), profiles named.
+    """
     fig, ax = plt.subplots(figsize=(max(6.0, 1.8 * len(dynamics.path) + 3), 4))
     steps = range(len(dynamics.path))
     start = dynamics.path[0][0]

@@ -28,7 +28,8 @@ from sim.levers.transparency import TransparencyChange
 
 def _discover() -> tuple[type[Action], ...]:
     """Every lever class in this package's modules (a class with a `lever` key), in
-    documentation order (`Action.ORDER`): a new lever needs only its own module."""
+    documentation order (`Action.ORDER`): a new lever needs only its own module.
+    """
     for info in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{info.name}")
     found, todo = [], list(Action.__subclasses__())

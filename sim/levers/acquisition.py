@@ -49,7 +49,8 @@ class PortInBonus(Action):
 
     def incentives(self, run: Campaign, m: MonthContext) -> None:
         """The bonus goes with a port into the carrier (not a new-number switch); where it
-        is extended, reviewers of the carrier can claim it by staying."""
+        is extended, reviewers of the carrier can claim it by staying.
+        """
         if not self.bonus:
             return
         incentive = m.per_row_incentive()

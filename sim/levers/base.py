@@ -41,7 +41,8 @@ class Column:
     """A reported per-carrier monthly column: name, unit and what it means.
 
     For a lever's column, `counter` names the campaign counter it sums (rows, scaled
-    to real subscribers)."""
+    to real subscribers).
+    """
 
     name: str
     unit: str
@@ -152,7 +153,8 @@ class Campaign:
     """One active action of one carrier in one month: what the hooks act for.
 
     `counts` are this month's counters in rows (reached, taken, and any a lever
-    names); `state` persists across months for the same action in the same run."""
+    names); `state` persists across months for the same action in the same run.
+    """
 
     carrier: int
     index: int

@@ -56,7 +56,8 @@ class BundleOffer(Action):
     def settle(self, run: Campaign, m: MonthContext) -> None:
         """A share of the carrier's subscribers without a bundle are offered one (the
         carrier's highest take-up among its bundle offers, sold once a month by the first);
-        those who value it above its fee take it and pay the fee from then on."""
+        those who value it above its fee take it and pay the fee from then on.
+        """
         if not m.first_for_carrier(self.kind, run.carrier):
             return
         subs, market, j = m.subs, m.market, run.carrier

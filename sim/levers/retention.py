@@ -99,7 +99,8 @@ class ChurnEarlyWarning(Action):
 
     def reconsider(self, run: Campaign, m: MonthContext) -> None:
         """Flag churners and false alarms; flagged churners reconsider with the offer in hand
-        (the same taste shocks), and the utilities and choices are updated in place."""
+        (the same taste shocks), and the utilities and choices are updated in place.
+        """
         subs, rows, chosen, utilities = m.subs, m.rows, m.chosen, m.utilities
         current = subs.carrier[rows]
         leaving = (current == run.carrier) & (chosen != run.carrier)

@@ -82,7 +82,8 @@ class WinBack(Action):
 
     def settle(self, run: Campaign, m: MonthContext) -> None:
         """Count who came back; remember this month's leavers, forget the returned and the
-        rows newcomers took."""
+        rows newcomers took.
+        """
         called = run.notes["called"]
         run.count("taken", int((m.flows.left[called] & (m.subs.carrier[called]
                                                          == run.carrier)).sum()))

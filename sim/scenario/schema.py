@@ -158,7 +158,8 @@ class Scenario(Strict):
 
     def _default_splits(self) -> None:
         """The default segments' carrier splits name China's incumbents; in any other market
-        (one without all three) the default segments take the overall shares."""
+        (one without all three) the default segments take the overall shares.
+        """
         if "segments" in self.population.model_fields_set:
             return
         if not set(CHINA_CARRIERS) <= set(self.carriers):

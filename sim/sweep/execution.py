@@ -102,7 +102,8 @@ class SweepPaths:
 def run_batch(base: dict[str, Any], metrics: list[dict], runs: list[dict],
               paths: list[str]) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Run a batch of planned runs; every run gives a row, failed ones with their error.
-    When a metric asks for a series, returns (runs, tidy series of the successful runs)."""
+    When a metric asks for a series, returns (runs, tidy series of the successful runs).
+    """
     from sim.runner import run
     from sim.scenario.schema import Scenario
 
@@ -164,7 +165,8 @@ def done_ids(paths: SweepPaths) -> set[int]:
 
 def read_series(paths: SweepPaths) -> pd.DataFrame | None:
     """All finished runs' series, tidy and in run-id order (each run's rows in metric,
-    then month order); None when the store holds no series."""
+    then month order); None when the store holds no series.
+    """
     parts = [paths.series_part(p) for p in paths.part_files()]
     frames = [pd.read_parquet(p) for p in parts if p.is_file()]
     if not frames:
@@ -299,7 +301,8 @@ def execute_planned(paths: SweepPaths, todo: pd.DataFrame, batch: Callable[..., 
     """Run the planned rows of `todo` on Dask, in batches of `batch(*before, rows, *after)`,
     writing each finished batch to its own part file as it arrives (so a kill loses at
     most the batches in flight). Each returned frame needs `status` and `wall_seconds`.
-    on_progress(ran, failed) is called as batches finish."""
+    on_progress(ran, failed) is called as batches finish.
+    """
     if not len(todo):
         return Execution(workers=workers)
     with dask_executor(workers, scheduler, scheduler_file) as (executor, n_workers):
@@ -312,7 +315,8 @@ def execute_on(executor: cf.Executor, n_workers: int, paths: SweepPaths, todo: p
                batch_size: int | None = None,
                on_progress: Callable[[int, int], None] | None = None) -> Execution:
     """`execute_planned` on an executor already open, for callers that submit many rounds
-    (a calibration asks for new candidates after each round) and keep one cluster."""
+    (a calibration asks for new candidates after each round) and keep one cluster.
+    """
     stats = Execution(workers=n_workers)
     if not len(todo):
         return stats
@@ -344,7 +348,8 @@ def run_missing(paths: SweepPaths, design: pd.DataFrame, batch: Callable[..., pd
                 ) -> tuple[pd.DataFrame, Execution, int]:
     """Run the design's rows not yet in the store, merge every finished run, and mark
     the manifest complete or incomplete. Returns (runs, what ran, runs found done).
-    on_progress(done, total, failed) counts the runs found done too."""
+    on_progress(done, total, failed) counts the runs found done too.
+    """
     already = done_ids(paths)
     todo = design[~design["run_id"].isin(already)]
     stats = execute_planned(paths, todo, batch, before, after, workers, scheduler,
@@ -370,7 +375,8 @@ def run_missing(paths: SweepPaths, design: pd.DataFrame, batch: Callable[..., pd
 
 def export_csv(out: str | Path) -> list[Path]:
     """Write runs.csv (and series.csv, if the sweep has series) beside the Parquet
-    files of a finished sweep; returns the files written."""
+    files of a finished sweep; returns the files written.
+    """
     paths = SweepPaths(Path(out))
     if not paths.runs.is_file():
         raise OutputError(f"{out} holds no finished sweep (no runs.parquet); finish it first")
@@ -415,7 +421,8 @@ def own_parts(paths: SweepPaths) -> tuple[list[Path], list[Path]]:
 
 def remove_store(paths: SweepPaths) -> None:
     """Remove what a store holds that this package wrote (listed in STORE_FILES and
-    parts/part-N.parquet), never anything else; parts/ goes only when left empty."""
+    parts/part-N.parquet), never anything else; parts/ goes only when left empty.
+    """
     for name in STORE_FILES:
         (paths.out / name).unlink(missing_ok=True)
     mine, other = own_parts(paths)

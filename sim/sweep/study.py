@@ -196,7 +196,8 @@ class Study(Strict):
 
 def parameter_unit(path: str) -> str:
     """The unit the scenario schema gives a dotted parameter path ("yuan, one-off" for
-    policy.porting_hassle), or "" where the path leads nowhere the schema describes."""
+    policy.porting_hassle), or "" where the path leads nowhere the schema describes.
+    """
     from typing import get_args
 
     from pydantic import BaseModel
@@ -269,7 +270,6 @@ def load_study(path: str | Path) -> tuple[Study, Scenario, dict[str, Any]]:
     against the scenario schema, and every metric month against the run, so a study
     that cannot run is refused before the first run, not recorded as failed runs.
     """
-
     path = Path(path)
     data, lines = read_yaml(path)
     study = validate_model(Study, data, lines, str(path))
@@ -334,7 +334,8 @@ def expected_points(study: Study) -> int:
 def study_fingerprint(study: Study) -> str:
     """The study's fingerprint, for resuming: what decides its results. `export` is left
     out (a format can be added to a finished sweep), and so is `series` where it is off,
-    so a store started before series existed still resumes."""
+    so a store started before series existed still resumes.
+    """
     data = study.model_dump(mode="json")
     data.pop("export", None)
     for metric in data["metrics"]:

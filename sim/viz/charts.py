@@ -34,7 +34,8 @@ def carriers_in(ts: pd.DataFrame) -> list[str]:
 class Frames:
     """A run's series so far as numpy columns per carrier and for the whole market: built
     once per month, so six charts do not each filter and sum the DataFrame again.
-    `sim.plots`' series functions take these dicts as they take DataFrame rows."""
+    `sim.plots`' series functions take these dicts as they take DataFrame rows.
+    """
 
     def __init__(self, ts: pd.DataFrame):
         self.look = look_of(ts)  # the carriers' labels and colours (sim.style)
@@ -71,7 +72,8 @@ def as_frames(series: pd.DataFrame | Frames) -> Frames:
 
 def run_months(start: str, months: int) -> list[str]:
     """Every month of the run ("2019-01", ...): the x axis spans the run, so a chart
-    fills in from left to right."""
+    fills in from left to right.
+    """
     return [month_label(start, i) for i in range(months)]
 
 
@@ -146,7 +148,8 @@ def shares_option(series: pd.DataFrame | Frames, start: str, months: int, mnp: s
 def porting_option(series: pd.DataFrame | Frames, start: str, months: int, mnp: str | None,
                    lang: str = "en") -> dict:
     """Monthly port-ins (thin, above 0), port-outs (dotted, below 0) and net porting (bold),
-    millions a month, per carrier."""
+    millions a month, per carrier.
+    """
     fr = as_frames(series)
     nets = [i18n.t("legend.net", lang, carrier=fr.label(k, lang)) for k in fr.keys]
     option = _base(i18n.t("title.porting", lang), run_months(start, months),
@@ -217,7 +220,8 @@ def quadrants_option(series: pd.DataFrame | Frames, key: str, start: str, months
 
 def switching_cost_series(series: pd.DataFrame | Frames, key: str) -> dict[str, np.ndarray]:
     """Mean switching cost per subscriber (yuan) by part, per month, for a carrier or the
-    market (the market's mean weights carriers by their subscribers, as `sim.plots`)."""
+    market (the market's mean weights carriers by their subscribers, as `sim.plots`).
+    """
     fr = as_frames(series)
     if fr.empty:
         return {p: np.zeros(0) for p in SWITCHING_COST_PARTS}
@@ -244,13 +248,15 @@ def switching_cost_option(series: pd.DataFrame | Frames, key: str, start: str, m
 
 def sample_layout(initial_carrier: np.ndarray) -> np.ndarray:
     """Grid position of each sampled subscriber: grouped by the carrier they started
-    with, so a block changing colour shows who left whom."""
+    with, so a block changing colour shows who left whom.
+    """
     return np.argsort(initial_carrier, kind="stable")
 
 
 def sample_state(model) -> dict:
     """The sampled subscribers in grid order: carrier key now, hostage, moved this month,
-    and the month's label ("" before month 1)."""
+    and the month's label ("" before month 1).
+    """
     order = sample_layout(model.initial_carrier)
     keys = model.carrier_keys
     if model.snapshots:
@@ -266,7 +272,8 @@ def sample_state(model) -> dict:
 
 def sample_option(model, lang: str = "en") -> dict:
     """A few hundred subscribers as a grid: colour = carrier now, black ring = hostage this
-    month, white centre = moved carrier this month."""
+    month, white centre = moved carrier this month.
+    """
     state = sample_state(model)
     keys = model.carrier_keys
     n = state["carrier"].size

@@ -69,7 +69,8 @@ class Control:
 
 def mnp_month(scenario: Scenario) -> int:
     """The run month (1 = first) in which MNP opens; 0 when it never does. Opening
-    before the run shows as month 1; after it, as the last month (the slider's range)."""
+    before the run shows as month 1; after it, as the last month (the slider's range).
+    """
     start = scenario.policy.first_opening
     if start is None:
         return 0
@@ -108,7 +109,8 @@ def initial_settings(ctrls: list[Control]) -> dict[str, float]:
 def overrides(scenario: Scenario, settings: Mapping[str, float]) -> list[str]:
     """Settings as `path=value` overrides of the scenario; a missing setting keeps the
     scenario's value, and so does an MNP month left where the scenario has it (so a
-    scenario that opens MNP carrier by carrier keeps its openings)."""
+    scenario that opens MNP carrier by carrier keeps its openings).
+    """
     out: list[str] = []
     if "mnp_opens" in settings and int(settings["mnp_opens"]) != mnp_month(scenario):
         opens = int(settings["mnp_opens"])

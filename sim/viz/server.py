@@ -46,7 +46,8 @@ def new_join_code(length: int = 6) -> str:
 
 def join_code_for(host: str, option: str) -> str | None:
     """The join code `--join-code` asks for on `host` (None: no code). ValueError when
-    the option is neither auto, off, nor 4-64 letters, digits, - or _."""
+    the option is neither auto, off, nor 4-64 letters, digits, - or _.
+    """
     if option == JOIN_OFF:
         return None
     if option == JOIN_AUTO:
@@ -110,7 +111,8 @@ def command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
 def server_env(scenario_file: Path, lang: str = "en", join_code: str | None = None) -> dict:
     """The server's environment: the page's scenario, language and join code; Solara
     without its banner and telemetry (a classroom may be offline); the kernel of a
-    closed tab dropped after 30 minutes instead of 24 hours."""
+    closed tab dropped after 30 minutes instead of 24 hours.
+    """
     env = {**os.environ, SCENARIO_ENV: str(Path(scenario_file).resolve()), LANG_ENV: lang,
            "SOLARA_THEME_SHOW_BANNER": "False", "SOLARA_THEME_TITLE": "mnp-sim",
            "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
@@ -125,7 +127,8 @@ def serve(scenario_file: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_POR
           open_browser: bool = False, lang: str = "en",
           join_code: str | None = None) -> NoReturn:
     """Replace this process with the server, so Ctrl-C and signals reach it directly.
-    With a join code, --open opens the address with the code (Solara's would lack it)."""
+    With a join code, --open opens the address with the code (Solara's would lack it).
+    """
     if open_browser and join_code:
         import subprocess
 
