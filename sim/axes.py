@@ -1,5 +1,6 @@
-"""Readable numbers on every plot: counts as "1.2 M" or "350 k", money as "¥1.2 bn",
-shares as "45%", and axis labels that name the unit.
+"""Readable numbers on every plot, and axis labels that name the unit.
+
+Counts read as "1.2 M" or "350 k", money as "¥1.2 bn", shares as "45%".
 
 Every chart in the project (one run's plots, the sweep analysis, compare, game and
 calibrate) formats its axes through `readable_axis`, so no axis shows raw values
@@ -52,8 +53,9 @@ def scale_for(values: Iterable[float], kind: str) -> tuple[float, str]:
 
 
 def decimals_for(scaled: Iterable[float], most: int = 3) -> int:
-    """The fewest decimals (up to `most`) that write every value exactly enough to
-    tell them apart: 0, 0.5, 1 needs one; 0, 250, 500 needs none.
+    """The fewest decimals (up to `most`) that write every value exactly enough to tell them apart.
+
+    0, 0.5, 1 needs one; 0, 250, 500 needs none.
     """
     values = [v for v in scaled if math.isfinite(v)]
     if not values:
@@ -83,9 +85,10 @@ def _render(value: float, divisor: float, suffix: str, kind: str, decimals: int,
 
 def format_value(value: float, kind: str = "count", signed: bool = False,
                  decimals: int | None = None) -> str:
-    """One number for people, to about three significant figures: format_value(1.234e6)
-    == '1.23 M', format_value(3.5e9, 'yuan') == '¥3.50 bn', format_value(0.456, 'share')
-    == '45.6%', format_value(435, 'yuan') == '¥435'.
+    """One number for people, to about three significant figures.
+
+    format_value(1.234e6) == '1.23 M', format_value(3.5e9, 'yuan') == '¥3.50 bn',
+    format_value(0.456, 'share') == '45.6%', format_value(435, 'yuan') == '¥435'.
     """
     divisor, suffix = scale_for([value], kind)
     if decimals is None:
@@ -130,8 +133,10 @@ class ReadableFormatter(Formatter):
 
 
 def axis_label(text: str, kind: str, per: str | None = None) -> str:
-    """'net porting' -> 'net porting (subscribers)'; per='month' -> '(subscribers/month)'.
-    A label that already names its unit in brackets is left as it is.
+    """The label with its unit: 'net porting' -> 'net porting (subscribers)'.
+
+    per='month' -> '(subscribers/month)'. A label that already names its unit in brackets
+    is left as it is.
     """
     _check(kind)
     if text.rstrip().endswith(")"):
@@ -163,8 +168,9 @@ def colourbar_axis(colourbar, kind: str, label: str | None = None) -> None:
 
 
 def month_axis(ax: Axes, months: int, which: str = "x", label: str | None = "month") -> None:
-    """A date axis of `months` monthly points, ticked at whole months as YYYY-MM (every
-    month, quarter, half-year or year, so about eight ticks at most).
+    """A date axis of `months` monthly points, ticked at whole months as YYYY-MM.
+
+    Ticks fall every month, quarter, half-year or year, so about eight ticks at most.
     """
     step = next(s for s in (1, 3, 6, 12, 24, 60) if months / s <= 8 or s == 60)
     axis = ax.xaxis if which == "x" else ax.yaxis

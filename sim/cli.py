@@ -244,8 +244,9 @@ def compare(
 def _compare_specs(scenario: Path | None, carrier: str, strategies: list[str] | None,
                    overrides: list[str] | None, horizon: str | None,
                    report_options: tuple) -> tuple[Path, dict]:
-    """The scenario file and the scenario under each strategy (baseline first), every input
-    (the report's options too) checked before anything runs.
+    """The scenario file and the scenario under each strategy (baseline first).
+
+    Every input (the report's options too) is checked before anything runs.
     """
     from sim.compare import options as opt
     from sim.scenario import ScenarioError

@@ -102,15 +102,17 @@ class MonthContext:
         return values, staying
 
     def action_rng(self, run: Any) -> np.random.Generator:
-        """The stream of one action this month, keyed by its carrier, position and lever:
-        what it draws shifts no other action's or phase's draws.
+        """The stream of one action this month, keyed by its carrier, position and lever.
+
+        What it draws shifts no other action's or phase's draws.
         """
         key = self.spec.carrier_keys[run.carrier]
         return self.rng[f"action/{key}/{run.index}/{run.action.kind}"]
 
     def first_for_carrier(self, kind: str, carrier: int) -> bool:
-        """True the first time this month a `kind` action of `carrier` asks (carrier-wide
-        effects such as bundle sales happen once, booked on the first such action).
+        """True the first time this month a `kind` action of `carrier` asks.
+
+        Carrier-wide effects such as bundle sales happen once, booked on the first such action.
         """
         seen = self.extra.setdefault(("first", kind), set())
         if carrier in seen:

@@ -46,10 +46,11 @@ def _inversion(exponential, log_q, out):
 
 
 def geometric(rng: np.random.Generator, p: float, size: int) -> np.ndarray:
-    """rng.geometric(p, size), the same numbers drawn twice as fast where numpy's own
-    method is inversion (p < 1/3): ceil(E / -ln(1 - p)) with E standard exponential is
-    geometric(p), and numpy computes it from the same exponentials, dividing once per
-    draw by ln(1 - p), which the compiled loop does too.
+    """rng.geometric(p, size), the same numbers drawn twice as fast where numpy uses inversion.
+
+    numpy's own method is inversion where p < 1/3: ceil(E / -ln(1 - p)) with E standard
+    exponential is geometric(p), and numpy computes it from the same exponentials,
+    dividing once per draw by ln(1 - p), which the compiled loop does too.
     """
     if not 1e-12 < p < 1.0 / 3.0:
         return rng.geometric(p, size=size)
@@ -77,10 +78,11 @@ def events(rng: np.random.Generator, p: np.ndarray | float, n: int | None = None
 
 
 def events_by(rng: np.random.Generator, table: np.ndarray, *codes: np.ndarray) -> np.ndarray:
-    """events(rng, table[codes]) without building the per-row probabilities: they are
-    looked up only for the candidate rows (e.g. a rate per segment, codes = segment).
-    One or two columns of one-byte codes, indexing a 1-d or 2-d table; the thinning
-    is one compiled pass over the candidates.
+    """events(rng, table[codes]) without building the per-row probabilities.
+
+    They are looked up only for the candidate rows (e.g. a rate per segment, codes =
+    segment). One or two columns of one-byte codes, indexing a 1-d or 2-d table; the
+    thinning is one compiled pass over the candidates.
     """
     assert len(codes) == table.ndim in (1, 2), "one code column per table dimension, 1 or 2"
     key = draw_key(rng)
@@ -175,6 +177,7 @@ _MIX2 = np.uint64(0x94D049BB133111EB)
 @njit
 def uniform_at(key, index):
     """The uniform in [0, 1) of (key, index): SplitMix64's finaliser, top 24 bits.
+
     Compiled loops that draw per row call this, so they give the same draws as
     keyed_uniform(key, rows, 1).
     """
@@ -206,7 +209,8 @@ def keyed_uniform(key: int, rows: np.ndarray, width: int) -> np.ndarray:
 
 
 def gumbel(rng: np.random.Generator, rows: np.ndarray, width: int, scale: float) -> np.ndarray:
-    """Gumbel(0, scale) taste shocks (len(rows), width) tied to (key, row, carrier):
-    the noise of a multinomial logit choice, the same for a subscriber in every arm.
+    """Gumbel(0, scale) taste shocks (len(rows), width) tied to (key, row, carrier).
+
+    The noise of a multinomial logit choice, the same for a subscriber in every arm.
     """
     return _gumbel_from_uniform(keyed_uniform(draw_key(rng), rows, width), scale)

@@ -212,8 +212,9 @@ def check_lang(lang: str | None) -> str:
 
 
 def t(key: str, lang: str = DEFAULT_LANG, /, **fields) -> str:
-    """The message `key` in `lang` (English when missing there; the key when unknown),
-    with `fields` filled in (any names, `lang` too).
+    """The message `key` in `lang` (English when missing there; the key when unknown).
+
+    With `fields` filled in (any names, `lang` too).
     """
     entry = MESSAGES.get(key)
     if entry is None:
@@ -247,7 +248,8 @@ def carrier_label(key: str, lang: str = DEFAULT_LANG, look: dict | None = None) 
 
 
 def quadrant_label(quadrant: str, lang: str = DEFAULT_LANG) -> str:
-    """A loyalty quadrant's display name ("hostage (false-loyal)", "人质（虚假忠诚）");
+    """A loyalty quadrant's display name ("hostage (false-loyal)", "人质（虚假忠诚）").
+
     English from `sim.style.QUADRANT_LABELS`.
     """
     from sim.style import QUADRANT_LABELS
@@ -312,9 +314,11 @@ def _cjk_family() -> str:
 
 
 def font_rc(lang: str) -> dict:
-    """Matplotlib settings for text in `lang`: none for English; for Chinese the usual
-    sans-serif font first and the CJK font after it, so Latin text looks as in English
-    charts and each CJK character falls back to the CJK font.
+    """Matplotlib settings for text in `lang`.
+
+    None for English; for Chinese the usual sans-serif font first and the CJK font after
+    it, so Latin text looks as in English charts and each CJK character falls back to the
+    CJK font.
     """
     if check_lang(lang) != "zh":
         return {}
@@ -325,8 +329,9 @@ def font_rc(lang: str) -> dict:
 
 
 def use_cjk_font() -> str:
-    """Make matplotlib draw every later chart with the CJK font as fallback, and return
-    the font's family name. FontMissing tells the user to run `make fonts`.
+    """Make matplotlib draw every later chart with the CJK font as fallback.
+
+    Returns the font's family name. FontMissing tells the user to run `make fonts`.
     """
     import matplotlib
 

@@ -1,5 +1,7 @@
-"""The blocks of a scenario (market, population, policy, carriers, behaviour), with units
-and sources; `sim.scenario.schema` composes them with the strategies into a Scenario.
+"""The blocks of a scenario (market, population, policy, carriers, behaviour).
+
+Each with units and sources; `sim.scenario.schema` composes them with the strategies
+into a Scenario.
 
 Money is in yuan. Utilities are in yuan/month; one-off amounts (switching-cost
 parts, bonuses) are spread over `behaviour.planning_horizon_months` when they

@@ -36,8 +36,10 @@ class MNPModel(mesa.Model):
     """A market of named carriers and a column-wise population of subscribers under MNP."""
 
     def __init__(self, scenario: Scenario, rng: int | None = None, snapshot_rows: int = 0):
-        """snapshot_rows: keep a monthly record of this many subscribers (evenly spaced
-        rows; rows are exchangeable, so that is a fair sample and needs no draw).
+        """Build the market of `scenario`, seeded with `rng` (default: the scenario's seed).
+
+        snapshot_rows: keep a monthly record of this many subscribers (evenly spaced rows;
+        rows are exchangeable, so that is a fair sample and needs no draw).
         """
         super().__init__(rng=scenario.seed if rng is None else rng)
         self.spec = scenario
@@ -122,9 +124,11 @@ class MNPModel(mesa.Model):
                 "switching_cost": costs.total}
 
     def snapshot(self, before: dict[str, np.ndarray], left: np.ndarray) -> None:
-        """Record the sampled subscribers: carrier at the start and end of the month,
-        whether they moved, loyalty quadrant, satisfaction, awareness, switching cost
-        (yuan). A row whose subscriber left the market shows the newcomer's carrier.
+        """Record the sampled subscribers for this month.
+
+        Carrier at the start and end of the month, whether they moved, loyalty quadrant,
+        satisfaction, awareness, switching cost (yuan). A row whose subscriber left the market
+        shows the newcomer's carrier.
         """
         rows = self.snapshot_rows
         satisfied = before["satisfaction"] >= self.spec.behaviour.satisfied_threshold

@@ -70,8 +70,9 @@ def _household_ties(households: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def ring_stride(n: int) -> int:
-    """Rows between ring neighbours: at least a household apart, and coprime with n so
-    the ring passes through every row once.
+    """Rows between ring neighbours: at least a household apart, and coprime with n.
+
+    Coprime, so the ring passes through every row once.
     """
     stride = MAX_HOUSEHOLD + 1
     while math.gcd(stride, n) != 1:

@@ -47,8 +47,9 @@ def default_out(name: str, prefix: str = "") -> Path:
 
 
 def check_out_path(out: Path, names: Iterable[str] = ()) -> None:
-    """Refuse an --out that cannot hold the outputs: a file, or a folder holding a folder
-    where an output file goes.
+    """Refuse an --out that cannot hold the outputs.
+
+    That is a file, or a folder holding a folder where an output file goes.
     """
     if str(out).strip() == "":
         raise OutputError("--out is empty; give a folder, e.g. --out out/my_run")
@@ -86,8 +87,9 @@ def prepare_out_dir(out: Path, force: bool, names: Iterable[str] = ()) -> None:
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call write(tmp) on a temporary file beside `path`, then rename it into place
-    (with the permissions the umask gives a new file, not tempfile's 0600).
+    """Call write(tmp) on a temporary file beside `path`, then rename it into place.
+
+    The file gets the permissions the umask gives a new file, not tempfile's 0600.
     """
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -62,8 +62,9 @@ def param(
 
 
 class Strict(BaseModel):
-    """Base for every scenario block: unknown keys are errors, typos never pass, and every
-    number is finite (.inf and .nan are errors).
+    """Base for every scenario block: unknown keys are errors, typos never pass.
+
+    Every number is finite (.inf and .nan are errors).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=False, validate_default=True,

@@ -62,8 +62,9 @@ def starting_subscribers(rows: pd.DataFrame) -> pd.Series:
 
 
 def churn_percent(rows: pd.DataFrame) -> pd.Series:
-    """Monthly churn: subscribers who left their carrier (ported or took a new number),
-    as % of the month's starting subscribers.
+    """Monthly churn: subscribers who left their carrier, as % of the month's starting subscribers.
+
+    Leaving is porting out or taking a new number.
     """
     return 100 * (rows["port_out"] + rows["switch_out_new_number"]) / starting_subscribers(rows)
 
@@ -180,8 +181,9 @@ def draw_quadrants(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | None,
 
 def draw_switching_cost(ax: Axes, ts: pd.DataFrame, key: str, mnp_start: str | None,
                         lang: str = "en") -> None:
-    """Mean switching cost per subscriber (yuan), stacked by part, for a carrier or the
-    market (the market's mean weights carriers by their subscribers).
+    """Mean switching cost per subscriber (yuan), stacked by part, for a carrier or the market.
+
+    The market's mean weights carriers by their subscribers.
     """
     if key == MARKET:
         weight = ts["subscribers"]

@@ -92,9 +92,10 @@ def _carrier_edges(split: np.ndarray) -> np.ndarray:
 
 def create_subscribers(rng: np.random.Generator, pop: Population, carriers: list[Carrier],
                        splits: np.ndarray, policy: Policy) -> tuple[Subscribers, SegmentTables]:
-    """Draw the initial population from the segments (vectorised). `splits` (S, N) is each
-    segment's share on each carrier (Scenario.segment_splits). Stars are rated afterwards
-    (sim.behaviour.stars.rate_initial_stars).
+    """Draw the initial population from the segments (vectorised).
+
+    `splits` (S, N) is each segment's share on each carrier (Scenario.segment_splits).
+    Stars are rated afterwards (sim.behaviour.stars.rate_initial_stars).
     """
     n = pop.size
     segs = list(pop.segments.values())

@@ -15,6 +15,7 @@ from sim.jit import njit
 @njit
 def _merge(a, b, out):
     """Merge two ascending unique arrays into out, dropping repeats; returns the count.
+
     Branch-free in the common part: which side advances is data, not a jump.
     """
     i = j = k = 0

@@ -85,8 +85,9 @@ def tell(ts: pd.DataFrame, start: str, mnp_start: str, focus: str = "mobile") ->
 
 @dataclass(frozen=True)
 class QuadrantRule:
-    """One row of the lesson's quadrant table: the flags under which the model puts a
-    subscriber in `quadrant` (None: either value).
+    """One row of the lesson's quadrant table.
+
+    The flags under which the model puts a subscriber in `quadrant` (None: either value).
     """
 
     quadrant: str
@@ -96,8 +97,9 @@ class QuadrantRule:
 
 
 def quadrant_rules() -> list[QuadrantRule]:
-    """The table `sim.behaviour.loyalty.QUADRANT_OF` encodes, one rule per quadrant and
-    move (the model's own definition, so the lesson cannot drift from it).
+    """The table `sim.behaviour.loyalty.QUADRANT_OF` encodes, one rule per quadrant and move.
+
+    It is the model's own definition, so the lesson cannot drift from it.
     """
     cells: dict[tuple[int, bool], set[tuple[bool, bool]]] = {}
     for left, satisfied, prefers in product((False, True), repeat=3):
@@ -162,8 +164,10 @@ def write_figures(ts: pd.DataFrame, mnp_start: str | None, folder: Path,
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the story of a finished `mnp run SCENARIO --out OUT_DIR` (and optionally draw
-    its figures in a language, and regenerate a lesson's quadrant table).
+    """Print the story of a finished `mnp run SCENARIO --out OUT_DIR`.
+
+    Optionally also draw its figures in a language, and regenerate a lesson's quadrant
+    table.
     """
     import argparse
     import json

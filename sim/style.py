@@ -69,8 +69,9 @@ def scenario_look(scenario: Any) -> dict[str, dict[str, str]]:
 
 
 def look_of(data: pd.DataFrame | list[str] | tuple[str, ...]) -> dict[str, dict[str, str]]:
-    """The carriers' look for a table of results (its attrs, else its carrier column's
-    keys in order of appearance) or for a list of keys.
+    """The carriers' look for a table of results or for a list of keys.
+
+    For a table, from its attrs, else its carrier column's keys in order of appearance.
     """
     if isinstance(data, pd.DataFrame):
         if "carriers" in data.attrs:

@@ -59,10 +59,11 @@ def _carrier_values(carrier, segment, weak, spend, price_sens, net_sens, svc_sen
 def carrier_values(subs: Subscribers, market: MarketState, signals: SocialSignals,
                    beh: Behaviour, social: Social,
                    rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each of `rows`' value of each carrier before switching costs, V (m, N) in
-    yuan/month, and the part of the current carrier's value that comes only from
-    staying (m,): own satisfaction, a running personal discount, star rewards and
-    bundle value, which a newcomer in the same row would not have.
+    """Each of `rows`' value of each carrier before switching costs, and what only staying adds.
+
+    V (m, N) is in yuan/month; the part of the current carrier's value that comes only from
+    staying (m,) is own satisfaction, a running personal discount, star rewards and bundle
+    value, which a newcomer in the same row would not have.
 
     Only the rows that need it are valued (reviewers, newcomers, the report sample):
     a month's cost then follows the number of decisions, not the population.

@@ -36,9 +36,10 @@ class Revenue:
 
 
 def revenue(paid: np.ndarray, bundle_payers: np.ndarray, market: MarketState) -> Revenue:
-    """What each carrier earns this month (per row; multiply by scale), from the bills
-    paid and the holders of each carrier paying a bundle offer's fee (those who bought
-    under it; sim.behaviour.month_end).
+    """What each carrier earns this month (per row; multiply by scale).
+
+    From the bills paid and the holders of each carrier paying a bundle offer's fee (those
+    who bought under it; sim.behaviour.month_end).
     """
     addon = paid * market.addon_share * (1.0 - market.transparency)
     return Revenue(service=paid, addon=addon, bundle=bundle_payers * market.bundle_fee)

@@ -42,8 +42,9 @@ class Offer:
 
     @property
     def neglected_value(self) -> float:
-        """Seed 002's neglect: yuan of new-customer-only offers existing customers watch
-        (none where parity extends every offer to them).
+        """Seed 002's neglect: yuan of new-customer-only offers existing customers watch.
+
+        None where parity extends every offer to them.
         """
         return 0.0 if self.parity else self.new_customer_value
 
@@ -159,8 +160,9 @@ class MarketState:
 
     @property
     def network_by_area(self) -> np.ndarray:
-        """(2, N) network quality by area (0: elsewhere, 1: weak coverage) and carrier, for
-        compiled loops to look up by a subscriber's area rather than branch on it.
+        """(2, N) network quality by area (0: elsewhere, 1: weak coverage) and carrier.
+
+        For compiled loops to look up by a subscriber's area rather than branch on it.
         """
         return np.stack([self.network_quality, self.network_quality_weak])
 

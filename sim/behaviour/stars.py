@@ -109,8 +109,9 @@ def star_levels(brand_tier: np.ndarray, tenure_months: np.ndarray,
 
 
 def rate_initial_stars(subs: Subscribers, list_prices: np.ndarray) -> None:
-    """Star levels of the starting population from tenure and average monthly spend (seed
-    003), taking the current list bill as the average so far. list_prices: (N, S).
+    """Star levels of the starting population from tenure and average monthly spend (seed 003).
+
+    Takes the current list bill as the average so far. list_prices: (N, S).
     """
     subs.avg_spend[:] = list_prices[subs.carrier, subs.segment] * subs.spend_factor
     subs.stars[:] = star_levels(subs.brand_tier, subs.tenure, subs.avg_spend, subs.suspensions)

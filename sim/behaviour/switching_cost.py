@@ -57,9 +57,11 @@ class SwitchingCost:
 @njit
 def _eligible(tenure, contract_left, in_arrears, min_tenure_days, block_contracts,
               require_settled):
-    """China's rules for one subscriber (seed 004): >= 120 days with the carrier,
-    contract settled, account settled. Combined with & rather than `and`: branches on
-    subscribers' flags are mispredicted jumps in a loop over rows.
+    """China's rules for one subscriber (seed 004).
+
+    >= 120 days with the carrier, contract settled, account settled. Combined with &
+    rather than `and`: branches on subscribers' flags are mispredicted jumps in a loop
+    over rows.
     """
     return ((tenure * DAYS_PER_MONTH >= min_tenure_days)
             & ((not block_contracts) | (contract_left == 0))
@@ -104,9 +106,11 @@ def _sum_by_carrier(carrier, parts, n_carriers):
 def switching_cost(subs: Subscribers, market: MarketState, policy: Policy,
                    is_open: np.ndarray, port_hassle: np.ndarray,
                    rows: np.ndarray) -> SwitchingCost:
-    """Switching-cost parts for `rows`, porting where MNP is open to the row (`is_open`,
-    per subscriber), the subscriber knows of it and meets the rules, and porting is the
-    cheaper route. `port_hassle` is the porting hassle per subscriber (yuan).
+    """Switching-cost parts for `rows`, porting where the row can and porting is cheaper.
+
+    Porting applies where MNP is open to the row (`is_open`, per subscriber), the
+    subscriber knows of it and meets the rules, and porting is the cheaper route.
+    `port_hassle` is the porting hassle per subscriber (yuan).
 
     One compiled pass over the rows: the parts are needed for every reviewer and the
     report sample each month.

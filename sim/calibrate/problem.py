@@ -1,5 +1,7 @@
-"""Set a calibration up: the scenario, the fitted parameters and the targets, all checked
-before a single run starts (bad input fails in a second, not after an hour).
+"""Set a calibration up: the scenario, the fitted parameters and the targets, all checked.
+
+All is checked before a single run starts (bad input fails in a second, not after an
+hour).
 """
 
 from __future__ import annotations

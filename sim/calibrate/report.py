@@ -1,5 +1,7 @@
-"""What `mnp calibrate --out DIR` writes: the fitted scenario, the fit per target, the
-parameters with their uncertainty, plots of observed against simulated, and a report.
+"""What `mnp calibrate --out DIR` writes: the fitted scenario, fit, uncertainty and a report.
+
+The fitted scenario, the fit per target, the parameters with their uncertainty, plots
+of observed against simulated, and a report.
 
     calibrated.yaml     the scenario with the fitted values (command in its header)
     targets_fit.csv     every target: observed, simulated (mean, 5-95% of replicates),

@@ -185,10 +185,11 @@ def losses(runs: pd.DataFrame, problem: Problem) -> pd.DataFrame:
 # ---------------------------------------------------------------- the loop
 
 def _study(path: Path, fits: list[FitParameter], settings: Settings, resume: bool):
-    """Optuna's study in SQLite. A resumed study gets a sampler seeded from the seed and
-    the number of trials already run, so it goes on drawing new candidates instead of
-    repeating the first ones (a TPE sampler re-made from the seed alone restarts its
-    random startup draws).
+    """Optuna's study in SQLite.
+
+    A resumed study gets a sampler seeded from the seed and the number of trials already
+    run, so it goes on drawing new candidates instead of repeating the first ones (a TPE
+    sampler re-made from the seed alone restarts its random startup draws).
     """
     import optuna
     optuna.logging.set_verbosity(logging.WARNING)
@@ -221,8 +222,9 @@ def _key(problem: Problem, settings: Settings) -> str:
 
 def _prepare(out: Path, key: str, manifest: dict[str, Any], settings: Settings,
              resume: bool, force: bool) -> SweepPaths:
-    """The store in `out`: checked and continued (resume), or started afresh. --force
-    removes only what a calibration writes (its store, optuna.db, final/'s store).
+    """The store in `out`: checked and continued (resume), or started afresh.
+
+    --force removes only what a calibration writes (its store, optuna.db, final/'s store).
     """
     paths = SweepPaths(out)
     final = SweepPaths(out / "final")
@@ -263,8 +265,9 @@ class _Simulator:
 def _search(study, problem: Problem, settings: Settings, simulate: _Simulator,
             paths: SweepPaths, per_round: int,
             on_progress: Callable[[str, int, int], None] | None) -> None:
-    """Ask optuna for candidates round by round until `trials` have finished; a resumed
-    search first finishes the trials optuna still has as running.
+    """Ask optuna for candidates round by round until `trials` have finished.
+
+    A resumed search first finishes the trials optuna still has as running.
     """
     from optuna.trial import TrialState
 
@@ -302,8 +305,9 @@ def _best(paths: SweepPaths, problem: Problem) -> tuple[pd.DataFrame, pd.Series]
 
 def _profile(best: list[float], problem: Problem, settings: Settings, simulate: _Simulator,
              paths: SweepPaths, on_progress: Callable[[str, int, int], None] | None) -> None:
-    """A slice through the optimum along each parameter (for the uncertainty): points
-    spread over half the search range, centred on the best value.
+    """A slice through the optimum along each parameter (for the uncertainty).
+
+    Points spread over half the search range, centred on the best value.
     """
     slices = []
     for j, p in enumerate(problem.fits):
@@ -368,8 +372,9 @@ def calibrate(problem: Problem, settings: Settings, out: Path, manifest: dict[st
 
 
 def slice_points(p: FitParameter, best: float, points: int) -> np.ndarray:
-    """`points` values around `best` spanning half the search range (log or linear),
-    moved inside the range where `best` is near an end.
+    """`points` values around `best` spanning half the search range (log or linear).
+
+    Moved inside the range where `best` is near an end.
     """
     if points <= 0:
         return np.array([])

@@ -1,6 +1,7 @@
-"""How well the data pin the fitted parameters down: likelihood-ratio intervals from
-every candidate evaluated (the optimiser's trials and a slice through the optimum
-along each parameter).
+"""How well the data pin the fitted parameters down: likelihood-ratio intervals.
+
+The intervals come from every candidate evaluated (the optimiser's trials and a slice
+through the optimum along each parameter).
 
 Reading the loss as a Gaussian likelihood of the log errors (target i with variance
 sigma^2 / w_i), -2 log L = loss * sum(w) / sigma^2, and the 95% likelihood-ratio
@@ -88,9 +89,10 @@ def intervals(result: Calibrated) -> pd.DataFrame:
 
 def _crossings(x: np.ndarray, loss: np.ndarray, best: float, cut: float,
                log: bool) -> tuple[float, float, bool, bool] | None:
-    """Where a slice's loss first rises above `cut` on each side of `best`, interpolated
-    (on the log scale for log parameters): as a parabola from the optimum itself, as a
-    line between other points; and whether each side never does (open).
+    """Where a slice's loss first rises above `cut` on each side of `best`, interpolated.
+
+    Interpolated on the log scale for log parameters: as a parabola from the optimum
+    itself, as a line between other points; and whether each side never does (open).
     """
     ok = np.isfinite(loss)
     if ok.sum() < 2:
@@ -128,8 +130,9 @@ def _near(p, a: float, b: float) -> bool:
 
 
 def seed_noise(result: Calibrated) -> tuple[float, float]:
-    """Mean and sd of the loss of single replicates at the best candidate: how much of
-    the remaining loss is the luck of one run rather than the parameters.
+    """Mean and sd of the loss of single replicates at the best candidate.
+
+    How much of the remaining loss is the luck of one run rather than the parameters.
     """
     problem = result.problem
     t = problem.targets

@@ -1,6 +1,8 @@
-"""Everything `mnp compare --out DIR` writes: tables, plots, the report, the workbook and
-the one-page summary (sim/compare/report.py draws and words them; workbook.py and
-pdf.py lay out the other two).
+"""Everything `mnp compare --out DIR` writes.
+
+Tables, plots, the report, the workbook and the one-page summary
+(sim/compare/report.py draws and words them; workbook.py and pdf.py lay out the other
+two).
 """
 
 from __future__ import annotations

@@ -69,8 +69,9 @@ class Game:
 
 
 def parse_strategies(options: list[str], carriers: tuple[str, ...]) -> Game:
-    """Game from `--strategies mobile=a,b,c` options over the market's `carriers` (a
-    carrier left out keeps its scenario strategy).
+    """Game from `--strategies mobile=a,b,c` options over the market's `carriers`.
+
+    A carrier left out keeps its scenario strategy.
     """
     found: dict[str, tuple[str, ...]] = {}
     for text in options:

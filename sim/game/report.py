@@ -1,5 +1,7 @@
-"""What `mnp game --out DIR` writes: payoff and best-response tables, equilibria,
-heat maps, the best-response path, and report.html with a plain-language reading.
+"""What `mnp game --out DIR` writes.
+
+Payoff and best-response tables, equilibria, heat maps, the best-response path, and
+report.html with a plain-language reading.
 """
 
 from __future__ import annotations
@@ -47,8 +49,9 @@ def _save(fig, path: Path) -> None:
 
 
 def plot_heatmaps(table: PayoffTable, path: Path) -> None:
-    """For each carrier with a choice: its payoff over (own strategy x one rival's
-    strategy), one panel per strategy of the other rival.
+    """For each carrier with a choice: its payoff over (own strategy x one rival's strategy).
+
+    One panel per strategy of the other rival.
     """
     game = table.game
     keys, n = game.carriers, len(game.carriers)
@@ -117,8 +120,9 @@ def _profile(n: int, c: int, s: int, j: int, t: int, k: int | None, u: int) -> t
 
 
 def plot_dynamics(table: PayoffTable, dynamics: Dynamics, path: Path) -> None:
-    """Each carrier's payoff along the best-response path, as its change from the status
-    quo (levels differ by carrier size and would hide the moves), profiles named.
+    """Each carrier's payoff along the best-response path, as its change from the status quo.
+
+    Changes, because levels differ by carrier size and would hide the moves; profiles named.
     """
     fig, ax = plt.subplots(figsize=(max(6.0, 1.8 * len(dynamics.path) + 3), 4))
     steps = range(len(dynamics.path))

@@ -116,8 +116,9 @@ def payoff_table(game: Game, profiles: list[Profile], runs: pd.DataFrame,
 
 
 def best_responses(table: PayoffTable, carrier: int, rivals_of: Profile) -> list[int] | None:
-    """Best strategies of `carrier` against the rivals in `rivals_of` (its own entry is
-    ignored); None when some of those profiles were not simulated.
+    """Best strategies of `carrier` against the rivals in `rivals_of` (its own entry is ignored).
+
+    None when some of those profiles were not simulated.
     """
     options = [tuple(rivals_of[:carrier]) + (s,) + tuple(rivals_of[carrier + 1:])
                for s in range(table.game.shape[carrier])]
@@ -162,8 +163,9 @@ class Equilibrium:
 
 
 def pure_equilibria(table: PayoffTable) -> list[Equilibrium]:
-    """Every simulated profile that no unilateral deviation beats on mean payoff, among
-    those whose deviations were all simulated.
+    """Every simulated profile that no unilateral deviation beats on mean payoff.
+
+    Among those whose deviations were all simulated.
     """
     game, tol, found = table.game, table.tolerance(), []
     for profile in sorted(table.values):
@@ -234,8 +236,10 @@ def _with(profile: Profile, carrier: int, strategy: int) -> Profile:
 
 
 def mixed_equilibrium(table: PayoffTable) -> dict[str, dict[str, float]] | None:
-    """One mixed-strategy equilibrium of the mean-payoff game, by Gambit's logit tracing
-    procedure (pygambit); None when pygambit is missing or the table is incomplete.
+    """One mixed-strategy equilibrium of the mean-payoff game.
+
+    By Gambit's logit tracing procedure (pygambit); None when pygambit is missing or the
+    table is incomplete.
     """
     if not table.complete:
         return None

@@ -27,8 +27,9 @@ from sim.levers.service import (
 from sim.levers.transparency import TransparencyChange
 
 def _discover() -> tuple[type[Action], ...]:
-    """Every lever class in this package's modules (a class with a `lever` key), in
-    documentation order (`Action.ORDER`): a new lever needs only its own module.
+    """Every lever class in this package's modules (a class with a `lever` key).
+
+    In documentation order (`Action.ORDER`): a new lever needs only its own module.
     """
     for info in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{info.name}")

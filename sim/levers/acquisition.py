@@ -48,8 +48,9 @@ class PortInBonus(Action):
         return self.existing_customers_too or bool(m.market.parity[run.carrier])
 
     def incentives(self, run: Campaign, m: MonthContext) -> None:
-        """The bonus goes with a port into the carrier (not a new-number switch); where it
-        is extended, reviewers of the carrier can claim it by staying.
+        """The bonus goes with a port into the carrier (not a new-number switch).
+
+        Where it is extended, reviewers of the carrier can claim it by staying.
         """
         if not self.bonus:
             return

@@ -54,9 +54,10 @@ class BundleOffer(Action):
         offer.bundle_fee += self.fee
 
     def settle(self, run: Campaign, m: MonthContext) -> None:
-        """A share of the carrier's subscribers without a bundle are offered one (the
-        carrier's highest take-up among its bundle offers, sold once a month by the first);
-        those who value it above its fee take it and pay the fee from then on.
+        """A share of the carrier's subscribers without a bundle are offered one.
+
+        The share is the carrier's highest take-up among its bundle offers, sold once a month
+        by the first; those who value it above its fee take it and pay the fee from then on.
         """
         if not m.first_for_carrier(self.kind, run.carrier):
             return

@@ -98,8 +98,10 @@ class ChurnEarlyWarning(Action):
         return hits, false
 
     def reconsider(self, run: Campaign, m: MonthContext) -> None:
-        """Flag churners and false alarms; flagged churners reconsider with the offer in hand
-        (the same taste shocks), and the utilities and choices are updated in place.
+        """Flag churners and false alarms; flagged churners reconsider with the offer in hand.
+
+        They reconsider with the same taste shocks, and the utilities and choices are updated
+        in place.
         """
         subs, rows, chosen, utilities = m.subs, m.rows, m.chosen, m.utilities
         current = subs.carrier[rows]

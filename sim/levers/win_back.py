@@ -81,8 +81,9 @@ class WinBack(Action):
         incentive[pos, run.carrier] += self.offer_value + self.hassle_waived * m.costs.hassle[pos]
 
     def settle(self, run: Campaign, m: MonthContext) -> None:
-        """Count who came back; remember this month's leavers, forget the returned and the
-        rows newcomers took.
+        """Count who came back.
+
+        Remember this month's leavers, forget the returned and the rows newcomers took.
         """
         called = run.notes["called"]
         run.count("taken", int((m.flows.left[called] & (m.subs.carrier[called]

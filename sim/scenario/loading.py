@@ -54,9 +54,7 @@ class ScenarioError(Exception):
 # ---------------------------------------------------------------- YAML reading
 
 def read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
-    """Parse a YAML mapping safely (bounded, no duplicate keys) and record the line of
-    every key.
-    """
+    """Parse a YAML mapping safely (bounded, no duplicate keys) and record the line of every key."""
     source = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -424,8 +422,10 @@ _PATH_HEAD = re.compile(r"^[A-Za-z_][\w-]*(\.[\w-]+)*: ")
 
 
 def _split_checks(text: str) -> list[str]:
-    """'a.b: msg; fix\nc: msg2' -> ['a.b: msg; fix', 'c: msg2'] (a hint stays with its
-    problem: only a new line, or a part that starts with a dotted path, starts a new one).
+    r"""Split a message into problems: 'a.b: msg; fix\nc: msg2' -> ['a.b: msg; fix', 'c: msg2'].
+
+    A hint stays with its problem: only a new line, or a part that starts with a dotted
+    path, starts a new one.
     """
     parts: list[str] = []
     for line in text.split("\n"):  # the schema puts one problem a line

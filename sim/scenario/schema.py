@@ -157,8 +157,10 @@ class Scenario(Strict):
         return problems
 
     def _default_splits(self) -> None:
-        """The default segments' carrier splits name China's incumbents; in any other market
-        (one without all three) the default segments take the overall shares.
+        """The default segments' carrier splits name China's incumbents.
+
+        In any other market (one without all three) the default segments take the overall
+        shares.
         """
         if "segments" in self.population.model_fields_set:
             return

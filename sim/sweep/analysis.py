@@ -107,8 +107,10 @@ def point_means(study: Study, runs: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- methods
 
 def _sobol_rows(study: Study, y: np.ndarray, metric: str) -> list[dict]:
-    """Indices of one metric, each with SALib's normal half-width (Z x bootstrap sd)
-    and the 2.5-97.5 percentiles of the same bootstrap resamples.
+    """Indices of one metric, each with SALib's normal half-width and bootstrap percentiles.
+
+    The half-width is Z x bootstrap sd; the percentiles (2.5-97.5) are of the same
+    bootstrap resamples.
     """
     from SALib.analyze import sobol
     with warnings.catch_warnings():
@@ -144,8 +146,10 @@ def _sobol_outputs(study: Study, means: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def sobol_indices(study: Study, means: pd.DataFrame) -> pd.DataFrame:
-    """First-order and total Sobol indices, per metric and parameter, each with SALib's
-    95% half-width (`_conf`) and the 95% bootstrap percentile interval (`_low`, `_high`).
+    """First-order and total Sobol indices, per metric and parameter, with 95% intervals.
+
+    Each has SALib's 95% half-width (`_conf`) and the 95% bootstrap percentile interval
+    (`_low`, `_high`).
     """
     rows = []
     for metric, y in _sobol_outputs(study, means).items():
@@ -160,10 +164,11 @@ def block_size(study: Study) -> int:
 
 
 def sobol_convergence(study: Study, means: pd.DataFrame) -> pd.DataFrame:
-    """The indices recomputed on the first n base samples, n = 8, 16, 32... and the
-    study's N: how they and their intervals settle as runs are added. The first n
-    blocks of SALib's design are a design of n base samples themselves (Sobol points
-    in order), so each row is what a study of that size would have reported.
+    """The indices recomputed on the first n base samples, n = 8, 16, 32... and the study's N.
+
+    How they and their intervals settle as runs are added. The first n blocks of SALib's
+    design are a design of n base samples themselves (Sobol points in order), so each row
+    is what a study of that size would have reported.
     """
     outputs = _sobol_outputs(study, means)
     block = block_size(study)
@@ -178,9 +183,10 @@ def sobol_convergence(study: Study, means: pd.DataFrame) -> pd.DataFrame:
 
 
 def sobol_reliability(study: Study, table: pd.DataFrame) -> list[str]:
-    """Why these indices cannot be trusted yet (empty if they can): intervals wide
-    against the estimates (half-width over half the estimate and over 0.05, the
-    interval reaching above 0.1), or indices negative beyond their interval.
+    """Why these indices cannot be trusted yet (empty if they can).
+
+    Intervals wide against the estimates (half-width over half the estimate and over
+    0.05, the interval reaching above 0.1), or indices negative beyond their interval.
     """
     wide, negative = [], []
     for row in table.itertuples():
@@ -317,8 +323,9 @@ def _metric(study: Study, name: str) -> Metric:
 
 
 def metric_label(metric: Metric, prefix: str = "") -> str:
-    """A three-line axis label for a metric: its name and unit, what it is and whose,
-    and at (or up to) which month.
+    """A three-line axis label for a metric.
+
+    Its name and unit, what it is and whose, and at (or up to) which month.
     """
     at = "cumulative to" if metric.kind in FLOWS_OR_PORTS else "at"
     when = metric.month or "the end"
@@ -329,8 +336,9 @@ def metric_label(metric: Metric, prefix: str = "") -> str:
 def plot_indices(table: pd.DataFrame, columns: list[tuple[str, str, str]], title: str,
                  path: Path, ylabel: str = "index", kinds: dict[str, str] | None = None,
                  bounds: tuple[str, str] | None = None) -> None:
-    """Grouped bars per parameter (one panel per metric) with 95% intervals: the
-    `_low`/`_high` percentile columns where given, else +- the `_conf` half-width.
+    """Grouped bars per parameter (one panel per metric) with 95% intervals.
+
+    The `_low`/`_high` percentile columns where given, else +- the `_conf` half-width.
     `kinds` gives a metric's sim.axes kind where the index has the metric's unit.
     """
     metrics = list(dict.fromkeys(table["metric"]))
@@ -362,8 +370,9 @@ def plot_indices(table: pd.DataFrame, columns: list[tuple[str, str, str]], title
 
 
 def plot_convergence(study: Study, table: pd.DataFrame, path: Path) -> None:
-    """S1 (dashed) and ST (solid) of every parameter against the number of runs, with
-    their 95% bootstrap bands, one panel per metric: flat lines and narrow bands are
+    """S1 (dashed) and ST (solid) of every parameter against the number of runs.
+
+    With their 95% bootstrap bands, one panel per metric: flat lines and narrow bands are
     indices the study has pinned down.
     """
     metrics = list(dict.fromkeys(table["metric"]))
@@ -457,8 +466,10 @@ def series_bands(study: Study, series: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_series(study: Study, runs: pd.DataFrame, series: pd.DataFrame, path: Path) -> None:
-    """Each series metric month by month: every run's trajectory (thin, coloured by the
-    first parameter), the mean (black) and the 5-95% band over runs.
+    """Each series metric month by month, over runs.
+
+    Every run's trajectory (thin, coloured by the first parameter), the mean (black) and
+    the 5-95% band over runs.
     """
     from matplotlib.collections import LineCollection
 
@@ -508,6 +519,7 @@ def plot_series(study: Study, runs: pd.DataFrame, series: pd.DataFrame, path: Pa
 
 def analyse(out: str | Path) -> Analysis:
     """Analyse the sweep in `out` and write OUT/analysis/ (CSV, PNG, report.html).
+
     Issues a SensitivityWarning when the Sobol indices are too uncertain to trust.
     """
     out = Path(out)

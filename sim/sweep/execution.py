@@ -102,6 +102,7 @@ class SweepPaths:
 def run_batch(base: dict[str, Any], metrics: list[dict], runs: list[dict],
               paths: list[str]) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Run a batch of planned runs; every run gives a row, failed ones with their error.
+
     When a metric asks for a series, returns (runs, tidy series of the successful runs).
     """
     from sim.runner import run
@@ -164,8 +165,9 @@ def done_ids(paths: SweepPaths) -> set[int]:
 
 
 def read_series(paths: SweepPaths) -> pd.DataFrame | None:
-    """All finished runs' series, tidy and in run-id order (each run's rows in metric,
-    then month order); None when the store holds no series.
+    """All finished runs' series, tidy and in run-id order.
+
+    Each run's rows are in metric, then month order; None when the store holds no series.
     """
     parts = [paths.series_part(p) for p in paths.part_files()]
     frames = [pd.read_parquet(p) for p in parts if p.is_file()]
@@ -298,8 +300,9 @@ def execute_planned(paths: SweepPaths, todo: pd.DataFrame, batch: Callable[..., 
                     before: tuple, after: tuple, workers: int, scheduler: str | None = None,
                     scheduler_file: str | None = None, batch_size: int | None = None,
                     on_progress: Callable[[int, int], None] | None = None) -> Execution:
-    """Run the planned rows of `todo` on Dask, in batches of `batch(*before, rows, *after)`,
-    writing each finished batch to its own part file as it arrives (so a kill loses at
+    """Run the planned rows of `todo` on Dask, in batches of `batch(*before, rows, *after)`.
+
+    Each finished batch is written to its own part file as it arrives (so a kill loses at
     most the batches in flight). Each returned frame needs `status` and `wall_seconds`.
     on_progress(ran, failed) is called as batches finish.
     """
@@ -314,8 +317,10 @@ def execute_on(executor: cf.Executor, n_workers: int, paths: SweepPaths, todo: p
                batch: Callable[..., pd.DataFrame], before: tuple, after: tuple,
                batch_size: int | None = None,
                on_progress: Callable[[int, int], None] | None = None) -> Execution:
-    """`execute_planned` on an executor already open, for callers that submit many rounds
-    (a calibration asks for new candidates after each round) and keep one cluster.
+    """`execute_planned` on an executor already open.
+
+    For callers that submit many rounds (a calibration asks for new candidates after each
+    round) and keep one cluster.
     """
     stats = Execution(workers=n_workers)
     if not len(todo):
@@ -346,9 +351,10 @@ def run_missing(paths: SweepPaths, design: pd.DataFrame, batch: Callable[..., pd
                 scheduler_file: str | None = None, batch_size: int | None = None,
                 on_progress: Callable[[int, int, int], None] | None = None,
                 ) -> tuple[pd.DataFrame, Execution, int]:
-    """Run the design's rows not yet in the store, merge every finished run, and mark
-    the manifest complete or incomplete. Returns (runs, what ran, runs found done).
-    on_progress(done, total, failed) counts the runs found done too.
+    """Run the design's rows not yet in the store, merge every finished run, mark the manifest.
+
+    The manifest is marked complete or incomplete. Returns (runs, what ran, runs found
+    done). on_progress(done, total, failed) counts the runs found done too.
     """
     already = done_ids(paths)
     todo = design[~design["run_id"].isin(already)]
@@ -374,8 +380,9 @@ def run_missing(paths: SweepPaths, design: pd.DataFrame, batch: Callable[..., pd
 # ---------------------------------------------------------------- CSV export
 
 def export_csv(out: str | Path) -> list[Path]:
-    """Write runs.csv (and series.csv, if the sweep has series) beside the Parquet
-    files of a finished sweep; returns the files written.
+    """Write runs.csv (and series.csv, if the sweep has series) beside a finished sweep's Parquet.
+
+    Returns the files written.
     """
     paths = SweepPaths(Path(out))
     if not paths.runs.is_file():
@@ -420,8 +427,10 @@ def own_parts(paths: SweepPaths) -> tuple[list[Path], list[Path]]:
 
 
 def remove_store(paths: SweepPaths) -> None:
-    """Remove what a store holds that this package wrote (listed in STORE_FILES and
-    parts/part-N.parquet), never anything else; parts/ goes only when left empty.
+    """Remove what a store holds that this package wrote, never anything else.
+
+    What it wrote is listed in STORE_FILES and parts/part-N.parquet; parts/ goes only
+    when left empty.
     """
     for name in STORE_FILES:
         (paths.out / name).unlink(missing_ok=True)

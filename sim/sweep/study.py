@@ -195,8 +195,10 @@ class Study(Strict):
 
 
 def parameter_unit(path: str) -> str:
-    """The unit the scenario schema gives a dotted parameter path ("yuan, one-off" for
-    policy.porting_hassle), or "" where the path leads nowhere the schema describes.
+    """The unit the scenario schema gives a dotted parameter path.
+
+    For example "yuan, one-off" for policy.porting_hassle, or "" where the path leads
+    nowhere the schema describes.
     """
     from typing import get_args
 
@@ -332,9 +334,10 @@ def expected_points(study: Study) -> int:
 
 
 def study_fingerprint(study: Study) -> str:
-    """The study's fingerprint, for resuming: what decides its results. `export` is left
-    out (a format can be added to a finished sweep), and so is `series` where it is off,
-    so a store started before series existed still resumes.
+    """The study's fingerprint, for resuming: what decides its results.
+
+    `export` is left out (a format can be added to a finished sweep), and so is `series`
+    where it is off, so a store started before series existed still resumes.
     """
     data = study.model_dump(mode="json")
     data.pop("export", None)

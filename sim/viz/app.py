@@ -101,8 +101,9 @@ def join_allowed(search: str | None, code: str | None) -> bool:
 
 
 class Session:
-    """One browser tab's simulation: the model, its series so far, and a lock so Play's
-    thread and a click never step it at once.
+    """One browser tab's simulation: the model, its series so far, and a lock.
+
+    The lock keeps Play's thread and a click from ever stepping it at once.
     """
 
     def __init__(self, path: Path, settings: dict[str, float], seed: str, lang: str):
@@ -122,8 +123,10 @@ class Session:
             self.frames = charts.Frames(self.ts)
 
     def step(self, generation: int | None = None) -> bool:
-        """Simulate the next month; False (and nothing done) at the end of the run, or
-        when the model is no longer the one of `generation` (a Reset came first).
+        """Simulate the next month; False (and nothing done) when it cannot.
+
+        That is at the end of the run, or when the model is no longer the one of
+        `generation` (a Reset came first).
         """
         with self.lock:
             if self.model.finished or generation not in (None, self.generation):

@@ -32,8 +32,9 @@ def carriers_in(ts: pd.DataFrame) -> list[str]:
 
 
 class Frames:
-    """A run's series so far as numpy columns per carrier and for the whole market: built
-    once per month, so six charts do not each filter and sum the DataFrame again.
+    """A run's series so far as numpy columns per carrier and for the whole market.
+
+    Built once per month, so six charts do not each filter and sum the DataFrame again.
     `sim.plots`' series functions take these dicts as they take DataFrame rows.
     """
 
@@ -71,8 +72,9 @@ def as_frames(series: pd.DataFrame | Frames) -> Frames:
 
 
 def run_months(start: str, months: int) -> list[str]:
-    """Every month of the run ("2019-01", ...): the x axis spans the run, so a chart
-    fills in from left to right.
+    """Every month of the run ("2019-01", ...).
+
+    The x axis spans the run, so a chart fills in from left to right.
     """
     return [month_label(start, i) for i in range(months)]
 
@@ -147,8 +149,9 @@ def shares_option(series: pd.DataFrame | Frames, start: str, months: int, mnp: s
 
 def porting_option(series: pd.DataFrame | Frames, start: str, months: int, mnp: str | None,
                    lang: str = "en") -> dict:
-    """Monthly port-ins (thin, above 0), port-outs (dotted, below 0) and net porting (bold),
-    millions a month, per carrier.
+    """Monthly port-ins, port-outs and net porting, millions a month, per carrier.
+
+    Port-ins thin, above 0; port-outs dotted, below 0; net porting bold.
     """
     fr = as_frames(series)
     nets = [i18n.t("legend.net", lang, carrier=fr.label(k, lang)) for k in fr.keys]
@@ -219,8 +222,9 @@ def quadrants_option(series: pd.DataFrame | Frames, key: str, start: str, months
 
 
 def switching_cost_series(series: pd.DataFrame | Frames, key: str) -> dict[str, np.ndarray]:
-    """Mean switching cost per subscriber (yuan) by part, per month, for a carrier or the
-    market (the market's mean weights carriers by their subscribers, as `sim.plots`).
+    """Mean switching cost per subscriber (yuan) by part, per month, for a carrier or the market.
+
+    The market's mean weights carriers by their subscribers, as `sim.plots`.
     """
     fr = as_frames(series)
     if fr.empty:
@@ -247,15 +251,17 @@ def switching_cost_option(series: pd.DataFrame | Frames, key: str, start: str, m
 
 
 def sample_layout(initial_carrier: np.ndarray) -> np.ndarray:
-    """Grid position of each sampled subscriber: grouped by the carrier they started
-    with, so a block changing colour shows who left whom.
+    """Grid position of each sampled subscriber: grouped by the carrier they started with.
+
+    So a block changing colour shows who left whom.
     """
     return np.argsort(initial_carrier, kind="stable")
 
 
 def sample_state(model) -> dict:
-    """The sampled subscribers in grid order: carrier key now, hostage, moved this month,
-    and the month's label ("" before month 1).
+    """The sampled subscribers in grid order, with the month's label.
+
+    Carrier key now, hostage, moved this month, and the month's label ("" before month 1).
     """
     order = sample_layout(model.initial_carrier)
     keys = model.carrier_keys
@@ -271,8 +277,10 @@ def sample_state(model) -> dict:
 
 
 def sample_option(model, lang: str = "en") -> dict:
-    """A few hundred subscribers as a grid: colour = carrier now, black ring = hostage this
-    month, white centre = moved carrier this month.
+    """A few hundred subscribers as a grid.
+
+    Colour = carrier now, black ring = hostage this month, white centre = moved carrier
+    this month.
     """
     state = sample_state(model)
     keys = model.carrier_keys

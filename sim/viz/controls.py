@@ -68,8 +68,10 @@ class Control:
 
 
 def mnp_month(scenario: Scenario) -> int:
-    """The run month (1 = first) in which MNP opens; 0 when it never does. Opening
-    before the run shows as month 1; after it, as the last month (the slider's range).
+    """The run month (1 = first) in which MNP opens; 0 when it never does.
+
+    Opening before the run shows as month 1; after it, as the last month (the slider's
+    range).
     """
     start = scenario.policy.first_opening
     if start is None:
@@ -107,9 +109,10 @@ def initial_settings(ctrls: list[Control]) -> dict[str, float]:
 
 
 def overrides(scenario: Scenario, settings: Mapping[str, float]) -> list[str]:
-    """Settings as `path=value` overrides of the scenario; a missing setting keeps the
-    scenario's value, and so does an MNP month left where the scenario has it (so a
-    scenario that opens MNP carrier by carrier keeps its openings).
+    """Settings as `path=value` overrides of the scenario.
+
+    A missing setting keeps the scenario's value, and so does an MNP month left where the
+    scenario has it (so a scenario that opens MNP carrier by carrier keeps its openings).
     """
     out: list[str] = []
     if "mnp_opens" in settings and int(settings["mnp_opens"]) != mnp_month(scenario):

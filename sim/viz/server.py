@@ -45,8 +45,9 @@ def new_join_code(length: int = 6) -> str:
 
 
 def join_code_for(host: str, option: str) -> str | None:
-    """The join code `--join-code` asks for on `host` (None: no code). ValueError when
-    the option is neither auto, off, nor 4-64 letters, digits, - or _.
+    """The join code `--join-code` asks for on `host` (None: no code).
+
+    ValueError when the option is neither auto, off, nor 4-64 letters, digits, - or _.
     """
     if option == JOIN_OFF:
         return None
@@ -109,8 +110,9 @@ def command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
 
 
 def server_env(scenario_file: Path, lang: str = "en", join_code: str | None = None) -> dict:
-    """The server's environment: the page's scenario, language and join code; Solara
-    without its banner and telemetry (a classroom may be offline); the kernel of a
+    """The server's environment: the page's scenario, language and join code.
+
+    Solara without its banner and telemetry (a classroom may be offline); the kernel of a
     closed tab dropped after 30 minutes instead of 24 hours.
     """
     env = {**os.environ, SCENARIO_ENV: str(Path(scenario_file).resolve()), LANG_ENV: lang,
@@ -127,6 +129,7 @@ def serve(scenario_file: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_POR
           open_browser: bool = False, lang: str = "en",
           join_code: str | None = None) -> NoReturn:
     """Replace this process with the server, so Ctrl-C and signals reach it directly.
+
     With a join code, --open opens the address with the code (Solara's would lack it).
     """
     if open_browser and join_code:

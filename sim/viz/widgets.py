@@ -1,5 +1,7 @@
-"""A slider a class can use, as one widget: its label, its value in words, a track that
-fills the panel's width, and a number field beside it.
+"""A slider a class can use, as one widget.
+
+Its label, its value in words, a track that fills the panel's width, and a number
+field beside it.
 
 One widget instead of a dozen Solara elements per control keeps the page's element tree
 small, so every re-render (one per month) stays fast. The track commits a value when
