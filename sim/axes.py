@@ -106,12 +106,14 @@ class ReadableFormatter(Formatter):
     """Tick labels of one kind, with one scale and one number of decimals per axis."""
 
     def __init__(self, kind: str = "count", signed: bool = False) -> None:
+        """A formatter for a `kind` of quantity (see the module); `signed` writes a + on gains."""
         _check(kind)
         self.kind, self.signed = kind, signed
         self._scale: tuple[float, str] | None = None
         self._decimals = 0
 
     def format_ticks(self, values) -> list[str]:
+        """Labels for all the ticks, on one scale and with as few decimals as tell them apart."""
         values = [float(v) for v in values]
         shown = values
         if self.axis is not None:  # the scale follows the ticks shown, not those past the view
@@ -124,11 +126,13 @@ class ReadableFormatter(Formatter):
         return [self(v) for v in values]
 
     def __call__(self, x, pos=None) -> str:
+        """The label of one value `x` (the ticks' scale once set by format_ticks)."""
         divisor, suffix = self._scale or scale_for([x], self.kind)
         decimals = self._decimals if self._scale else decimals_for([x / divisor])
         return _render(float(x), divisor, suffix, self.kind, decimals, self.signed)
 
     def format_data_short(self, value) -> str:  # the cursor read-out in interactive use
+        """The value under the cursor, formatted on its own (format_value)."""
         return format_value(float(value), self.kind)
 
 

@@ -23,6 +23,7 @@ class CarrierAgent(mesa.Agent):
 
     def __init__(self, model: mesa.Model, key: str, label: str, params: Carrier,
                  actions: list[Action], start: str):
+        """Carrier `key` (shown as `label`): its `params`, strategy `actions`, run start month."""
         super().__init__(model)
         self.key = key
         self.display_name = label
@@ -36,6 +37,7 @@ class CarrierAgent(mesa.Agent):
             setattr(self, name, 0.0)
 
     def base_offer(self) -> Offer:
+        """The carrier's offer before any action: its network and service quality, transparency."""
         p = self.params
         return Offer(network_quality=p.network_quality, service_quality=p.service_quality,
                      transparency=p.transparency)

@@ -48,6 +48,7 @@ def default_scenario(name: str = DEFAULT_SCENARIO) -> Path:
 
 
 def fail(message: str) -> None:
+    """Print `message` as an error and exit with status 2."""
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(2)
 

@@ -40,10 +40,12 @@ class Streams(dict):
     """This month's random streams by name, each made on first use from the model's entropy."""
 
     def __init__(self, entropy: int, month: int):
+        """No streams yet; each is made on first use for `month` from `entropy`."""
         super().__init__()
         self.entropy, self.month = entropy, month
 
     def __missing__(self, name: str) -> np.random.Generator:
+        """Make, keep and return the stream `name` (a PCG64 generator)."""
         rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(
             self.entropy, spawn_key=(self.month, stream_key(name)))))
         self[name] = rng
@@ -87,10 +89,12 @@ class MonthContext:
 
     @property
     def n_carriers(self) -> int:
+        """The number of carriers in the scenario."""
         return len(self.spec.carriers)
 
     @property
     def rows_per_real(self) -> float:
+        """Simulated rows per real subscriber (1 / scale)."""
         return 1.0 / self.scale
 
     def values_of(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

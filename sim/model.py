@@ -90,6 +90,7 @@ class MNPModel(mesa.Model):
 
     @property
     def carrier_keys(self) -> tuple[str, ...]:
+        """The carriers' keys, in scenario order."""
         return tuple(c.key for c in self.carriers)
 
     def month_streams(self, month: int) -> Streams:

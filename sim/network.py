@@ -33,13 +33,16 @@ class SocialGraph:
 
     @property
     def size(self) -> int:
+        """The number of subscribers (rows) in the graph."""
         return self.indptr.size - 1
 
     def degree(self) -> np.ndarray:
+        """Each row's number of contacts."""
         return np.diff(self.indptr)
 
     @property
     def nbytes(self) -> int:
+        """Memory the graph's arrays take, in bytes."""
         return self.indptr.nbytes + self.indices.nbytes
 
     def to_scipy(self) -> sp.csr_matrix:

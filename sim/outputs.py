@@ -111,13 +111,16 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> None:
+    """Write `frame` to `path` as CSV without its index, atomically."""
     atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write `data` to `path` as indented UTF-8 JSON, atomically."""
     atomic_write(path, lambda tmp: tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False)
                                                   + "\n", encoding="utf-8"))
 
 
 def write_text(path: Path, text: str) -> None:
+    """Write `text` to `path` as UTF-8, atomically."""
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

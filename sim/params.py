@@ -80,6 +80,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 def check_month(value: str) -> str:
+    """Return `value` if it is a month YYYY-MM from 1900 to 2199; else ValueError."""
     m = _MONTH_RE.match(value)
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise ValueError("must be a month written YYYY-MM (e.g. 2019-11), or in a strategy "
@@ -91,6 +92,7 @@ def check_month(value: str) -> str:
 
 
 def coerce_month(value: Any) -> Any:
+    """A date (YAML reads 2019-11-27 as one) as its month YYYY-MM; anything else unchanged."""
     # YAML reads 2019-11 as a string, but a date like 2019-11-27 as datetime.date.
     if hasattr(value, "year") and hasattr(value, "month"):
         return f"{value.year:04d}-{value.month:02d}"

@@ -65,6 +65,7 @@ class Subscribers:
     discount_left: np.ndarray      # uint8, months the discount still runs
 
     def __len__(self) -> int:
+        """The number of rows."""
         return int(self.carrier.size)
 
     def nbytes(self) -> int:

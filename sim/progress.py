@@ -22,6 +22,7 @@ class Progress:
     def __init__(self, label: str, unit: str, total: int | None = None, *,
                  terminal: bool | None = None, stream: TextIO | None = None,
                  delay: float = 0.0, fields: tuple[str, ...] = ()):
+        """Progress of `total` `unit`s (None: unknown), shown as a bar on a terminal, else lines."""
         self.label, self.unit, self.total = label, unit, total
         self.stream = stream or sys.stderr
         self.terminal = self.stream.isatty() if terminal is None else terminal
@@ -35,13 +36,16 @@ class Progress:
         self._last_fraction = 0.0
 
     def __enter__(self) -> Self:
+        """Return the progress itself."""
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Close the progress (see close)."""
         self.close()
 
     def update(self, done: int, total: int | None = None, description: str | None = None,
                **fields: Any) -> None:
+        """Record `done` (and the total, label or fields given) and show it."""
         self.done = done
         if total is not None:
             self.total = total
@@ -97,6 +101,7 @@ class Progress:
         return f"{self.label}: {self.done}/{total} {self.unit}{share}{extra}, {elapsed:.0f} s"
 
     def close(self) -> None:
+        """Stop and clear the bar, if one is shown."""
         if self._bar is not None:
             self._bar.stop()
             self._bar = None

@@ -51,6 +51,7 @@ def reading(result: RunResult) -> str:
 
 
 def report_html(result: RunResult, out: Path) -> str:
+    """The run's report page as HTML: carrier table and the figures saved in `out`."""
     s = result.summary
     look = scenario_look(result.scenario)
     keys = list(look)

@@ -66,6 +66,7 @@ def available_bytes() -> int | None:
 
 
 def gib(n: float) -> str:
+    """`n` bytes written in GiB with one decimal ("1.5 GiB")."""
     return f"{n / 2**30:.1f} GiB"
 
 

@@ -36,6 +36,7 @@ class RunResult:
 
     @property
     def summary(self) -> dict[str, Any]:
+        """The run's headline figures (sim.results.summarise)."""
         return summarise(self)
 
 

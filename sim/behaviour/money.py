@@ -32,6 +32,7 @@ class Revenue:
 
     @property
     def total(self) -> np.ndarray:
+        """Service, add-on and bundle revenue summed, per carrier (yuan per simulated row)."""
         return self.service + self.addon + self.bundle
 
 

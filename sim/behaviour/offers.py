@@ -156,6 +156,7 @@ class MarketState:
 
     @property
     def has_segment_plans(self) -> bool:
+        """Whether any segment plan changes a price or adds value for some carrier and segment."""
         return bool((self.segment_price_factor != 1).any() or (self.segment_value != 0).any())
 
     @property

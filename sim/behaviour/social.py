@@ -91,6 +91,7 @@ class SocialState:
 
     def __init__(self, graph: SocialGraph, subs: Subscribers, n_carriers: int,
                  satisfied_threshold: float):
+        """Zeroed counts for `subs` on `graph`; `satisfied_threshold` makes a contact satisfied."""
         n = len(subs)
         self.indptr, self.indices = graph.indptr, graph.indices
         self.threshold = np.float32(satisfied_threshold)

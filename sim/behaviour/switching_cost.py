@@ -40,6 +40,7 @@ class SwitchingCost:
 
     @property
     def hassle(self) -> np.ndarray:
+        """The hassle part (m,), in yuan."""
         return self.part("hassle")
 
     @property

@@ -38,6 +38,7 @@ class FitParameter:
 
     @property
     def multiplier(self) -> bool:
+        """Whether the parameter multiplies the values it matches (a `*` in its spec)."""
         return "*" in self.spec
 
     @property
@@ -47,6 +48,7 @@ class FitParameter:
 
     @property
     def log(self) -> bool:
+        """Whether it is searched on a log scale (a range above 0)."""
         return self.low > 0
 
     @property
@@ -66,6 +68,7 @@ class FitParameter:
             set_path(data, path.split("."), _typed(self.base[0], value))
 
     def as_dict(self) -> dict:
+        """The parameter as a JSON-ready dict: spec, paths, base values, range, scale, meaning."""
         return {"name": self.name, "spec": self.spec, "paths": list(self.paths),
                 "base": list(self.base), "low": self.low, "high": self.high,
                 "scale": "log" if self.log else "linear",

@@ -84,6 +84,7 @@ class Problem:
 
     @property
     def names(self) -> list[str]:
+        """The fitted parameters' names, in order."""
         return [p.name for p in self.fits]
 
 

@@ -71,6 +71,7 @@ class TargetsError(ValueError):
     """A targets file that cannot be used: each problem names its line and the fix."""
 
     def __init__(self, problems: list[str], path: str):
+        """Every problem found in the targets file at `path`, in one error."""
         self.problems = problems
         self.path = path
         super().__init__(f"{path}: " + "; ".join(problems))
@@ -92,10 +93,12 @@ class Target:
 
     @property
     def label(self) -> str:
+        """The target as "quantity carrier date" ("market" for all carriers)."""
         who = "market" if self.carrier == ALL else self.carrier
         return f"{self.quantity} {who} {self.date}"
 
     def as_dict(self) -> dict:
+        """The target's fields as a dict."""
         return asdict(self)
 
 
@@ -205,14 +208,17 @@ class TargetSet:
 
     @property
     def values(self) -> np.ndarray:
+        """The observed value of each target, in order."""
         return np.array([t.value for t in self.targets])
 
     @property
     def weights(self) -> np.ndarray:
+        """The weight of each target, in order."""
         return np.array([t.weight for t in self.targets])
 
     @property
     def last_month(self) -> str:
+        """The latest month (YYYY-MM) any target refers to."""
         return max(month_and_fraction(t.date)[0] for t in self.targets)
 
 

@@ -41,14 +41,17 @@ class Comparison:
 
     @property
     def baseline(self) -> str:
+        """The baseline strategy's name (the first one)."""
         return self.strategies[0]
 
     @property
     def replicates(self) -> int:
+        """Replicates per strategy (seeds run for each)."""
         return len(next(iter(self.seeds.values())))
 
     @property
     def months(self) -> list[str]:
+        """Every month in the series (YYYY-MM), in order."""
         return sorted(self.series["month"].unique())
 
 

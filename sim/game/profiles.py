@@ -37,14 +37,17 @@ class Game:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The number of strategies of each carrier, in carrier order."""
         return tuple(len(self.strategies[c]) for c in self.carriers)
 
     @property
     def size(self) -> int:
+        """The number of strategy profiles in the game."""
         return math.prod(self.shape)
 
     @property
     def status_quo(self) -> Profile:
+        """The profile in which every carrier plays its first strategy (the status quo)."""
         return (0,) * len(self.carriers)
 
     def profiles(self) -> list[Profile]:
@@ -52,9 +55,11 @@ class Game:
         return list(itertools.product(*(range(n) for n in self.shape)))
 
     def names(self, profile: Profile) -> tuple[str, ...]:
+        """Each carrier's strategy name in `profile`."""
         return tuple(self.strategies[c][i] for c, i in zip(self.carriers, profile))
 
     def label(self, profile: Profile) -> str:
+        """The profile's strategy names as "(a, b, c)"."""
         return "(" + ", ".join(self.names(profile)) + ")"
 
     def deviations(self, profile: Profile, carrier: int) -> list[Profile]:

@@ -37,16 +37,19 @@ class Payoff:
 
     @property
     def name(self) -> str:
+        """The payoff's name: the outcome alone, or the weighted sum ("1 x profit + 0.5 x ...")."""
         if len(self.weights) == 1 and next(iter(self.weights.values())) == 1:
             return next(iter(self.weights))
         return " + ".join(f"{w:g} x {k}" for k, w in self.weights.items())
 
     @property
     def unit(self) -> str:
+        """The payoff's unit: the outcomes' common unit, else "weighted units"."""
         units = {UNITS[k][1] for k in self.weights}
         return units.pop() if len(units) == 1 else "weighted units"
 
     def of(self, runs: pd.DataFrame, carrier: str) -> np.ndarray:
+        """The payoff of `carrier` in each run of `runs`, outcomes divided into their UNITS."""
         return sum(w * runs[f"{carrier}_{k}"].to_numpy() / UNITS[k][0]
                    for k, w in self.weights.items())
 
@@ -79,9 +82,11 @@ class PayoffTable:
     values: dict[Profile, np.ndarray]   # profile -> (3 carriers, replicates)
 
     def has(self, profile: Profile) -> bool:
+        """Whether `profile` has been simulated."""
         return profile in self.values
 
     def mean(self, profile: Profile, carrier: int) -> float:
+        """The payoff of carrier `carrier` (its position) in `profile`, mean over replicates."""
         return float(self.values[profile][carrier].mean())
 
     def interval(self, profile: Profile, carrier: int) -> tuple[float, float, float]:
@@ -95,6 +100,7 @@ class PayoffTable:
 
     @property
     def complete(self) -> bool:
+        """Whether every profile of the game has been simulated."""
         return len(self.values) == self.game.size
 
     def tolerance(self) -> float:

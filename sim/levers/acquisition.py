@@ -39,6 +39,7 @@ class PortInBonus(Action):
                     "existing_customer_parity).")
 
     def apply(self, offer: Offer, months_active: int) -> None:
+        """Add the bonus to the offer's port-in bonus (and new-customer value unless extended)."""
         offer.port_in_bonus += self.bonus
         if not self.existing_customers_too:
             offer.new_customer_value += self.bonus
@@ -85,6 +86,7 @@ class HandsetSubsidy(Action):
                                  description="Contract signed with the handset.")
 
     def apply(self, offer: Offer, months_active: int) -> None:
+        """Add the subsidy to the offer, with its take-up, contract months, new-customer value."""
         offer.handset_subsidy += self.subsidy
         offer.subsidy_take_up = max(offer.subsidy_take_up, self.take_up)
         offer.subsidy_contract_months = max(offer.subsidy_contract_months, self.contract_months)
@@ -96,6 +98,7 @@ class HandsetSubsidy(Action):
             run.count("taken", m.flows.subsidised[run.carrier])
 
     def lever_cost(self, usage: Usage, index: int) -> float:
+        """Yuan of subsidies paid this month: the subsidy times the handsets taken."""
         return self.subsidy * usage.taken.get(index, 0.0)
 
 
@@ -168,6 +171,7 @@ class TargetedPoaching(Action):
         return mask
 
     def segment_names(self) -> list[str]:
+        """The targeted segments' names (empty: all)."""
         return list(self.segments or [])
 
     def contact(self, run: Campaign, m: MonthContext) -> np.ndarray:
@@ -199,5 +203,6 @@ class TargetedPoaching(Action):
         run.count("taken", int(won.sum()))
 
     def lever_cost(self, usage: Usage, index: int) -> float:
+        """Yuan booked this month: contacts made times their cost plus offers taken times value."""
         return (self.cost_per_contact * usage.reached.get(index, 0.0)
                 + self.offer_value * usage.taken.get(index, 0.0))

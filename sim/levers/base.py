@@ -141,10 +141,12 @@ class Action(Strict):
 
     @property
     def kind(self) -> str:
+        """The lever's key (the `lever` field)."""
         return self.lever
 
     @property
     def name(self) -> str:
+        """The name shown in reports: the label, else the lever's key."""
         return self.label or self.kind
 
 

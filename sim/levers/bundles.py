@@ -48,6 +48,7 @@ class BundleOffer(Action):
                                          description="Cost of serving one bundle for a month.")
 
     def apply(self, offer: Offer, months_active: int) -> None:
+        """Add the bundle's take-up, monthly and lock-in value and fee to the offer."""
         offer.bundle_take_up = max(offer.bundle_take_up, self.take_up)
         offer.bundle_monthly_value += self.monthly_value
         offer.bundle_value_extra += self.lock_in_value
@@ -74,4 +75,5 @@ class BundleOffer(Action):
         run.count("taken", buyers.size)
 
     def lever_cost(self, usage: Usage, index: int) -> float:
+        """Yuan booked this month: the cost per bundle month times the bundle holders."""
         return self.cost_per_bundle_month * usage.bundle_holders

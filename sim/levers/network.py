@@ -29,6 +29,7 @@ class NetworkQualityChange(Action):
         description="Only raise quality in weak-coverage areas (up to the carrier's average).")
 
     def apply(self, offer: Offer, months_active: int) -> None:
+        """After `build_months` active months, add `delta` to network quality (or weak coverage)."""
         if months_active < self.build_months:
             return
         if self.weak_coverage_only:

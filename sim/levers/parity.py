@@ -22,4 +22,5 @@ class ExistingCustomerParity(Action):
     lever: Literal["existing_customer_parity"]
 
     def apply(self, offer: Offer, months_active: int) -> None:
+        """Extend every new-customer offer to existing customers."""
         offer.parity = True

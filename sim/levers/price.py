@@ -25,6 +25,7 @@ class PriceChange(Action):
                            description="Price change, e.g. -10 for a 10% cut.")
 
     def apply(self, offer: Offer, months_active: int) -> None:
+        """Scale the offer's prices by `percent`."""
         offer.price_factor *= 1.0 + self.percent / 100.0
 
 
@@ -51,13 +52,16 @@ class SegmentPlan(Action):
                     "subscriber, per covered subscriber-month.")
 
     def apply(self, offer: Offer, months_active: int) -> None:
+        """Scale the segment's prices by `percent` and add `extra_value` (yuan/month) for it."""
         f = offer.segment_price_factor.get(self.segment, 1.0)
         offer.segment_price_factor[self.segment] = f * (1.0 + self.percent / 100.0)
         offer.segment_value[self.segment] = (offer.segment_value.get(self.segment, 0.0)
                                              + self.extra_value)
 
     def covered(self, usage: Usage) -> float:
+        """Real subscribers of the carrier in the plan's segment."""
         return usage.segment_subscribers.get(self.segment, 0.0)
 
     def lever_cost(self, usage: Usage, index: int) -> float:
+        """Yuan booked this month: the cost share of the extra value, times subscribers covered."""
         return self.cost_share_of_value * self.extra_value * self.covered(usage)

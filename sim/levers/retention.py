@@ -122,6 +122,7 @@ class ChurnEarlyWarning(Action):
         run.count("retained", kept.size)
 
     def lever_cost(self, usage: Usage, index: int) -> float:
+        """Yuan booked this month: the cost per offer times the offers made."""
         return self.offer.cost_per_offer * usage.reached.get(index, 0.0)
 
 
@@ -163,6 +164,7 @@ class RenewalOffer(Action):
         run.count("taken", stayed.size)
 
     def lever_cost(self, usage: Usage, index: int) -> float:
+        """Yuan booked this month: the cost per offer times the offers made."""
         return self.offer.cost_per_offer * usage.reached.get(index, 0.0)
 
 
@@ -182,9 +184,11 @@ class LoyaltyRewards(Action):
                               description="What the benefits cost the carrier per yuan of value.")
 
     def apply(self, offer: Offer, months_active: int) -> None:
+        """Run a star programme: add the value and the forfeit per star to the offer."""
         offer.star_programme = True
         offer.star_value += self.value_per_star
         offer.star_benefit_extra += self.forfeit_per_star
 
     def lever_cost(self, usage: Usage, index: int) -> float:
+        """Yuan booked this month: the cost share of the value per star, times the stars held."""
         return self.cost_share * self.value_per_star * usage.stars

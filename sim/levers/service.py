@@ -48,6 +48,7 @@ class ServiceQualityChange(Action):
                          description="Change in service quality.")
 
     def apply(self, offer: Offer, months_active: int) -> None:
+        """Add `delta` to service quality."""
         offer.service_quality += self.delta
 
 
@@ -74,6 +75,7 @@ class ComplaintDeadline(_ServiceLever):
         description="Resolution gain per day saved against a 30-day status quo.")
 
     def gain(self) -> float:
+        """Resolution gain (probability): `gain_per_day` for each day saved against 30 days."""
         return self.gain_per_day * max(STATUS_QUO_COMPLAINT_DAYS - self.promised_days, 0)
 
 
@@ -92,10 +94,12 @@ class ComplaintFollowUp(_ServiceLever):
         description="Extra satisfaction restored when a complaint is resolved well.")
 
     def apply(self, offer: Offer, months_active: int) -> None:
+        """Add the service gain, and `extra_recovery` to the offer's complaint recovery."""
         super().apply(offer, months_active)
         offer.complaint_recovery_extra += self.extra_recovery
 
     def lever_cost(self, usage: Usage, index: int) -> float:
+        """Yuan booked this month: the running cost plus compensation per complaint."""
         return super().lever_cost(usage, index) + self.compensation * usage.complaints
 
 

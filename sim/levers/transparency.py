@@ -22,4 +22,5 @@ class TransparencyChange(Action):
                          description="Change in billing transparency.")
 
     def apply(self, offer: Offer, months_active: int) -> None:
+        """Add `delta` to transparency."""
         offer.transparency += self.delta

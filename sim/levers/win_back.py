@@ -100,5 +100,6 @@ class WinBack(Action):
                                             np.full(leavers.size, m.month, np.int32)])
 
     def lever_cost(self, usage: Usage, index: int) -> float:
+        """Yuan booked this month: contacts made times their cost plus offers taken times value."""
         return (self.cost_per_contact * usage.reached.get(index, 0.0)
                 + self.offer_value * usage.taken.get(index, 0.0))

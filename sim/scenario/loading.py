@@ -29,6 +29,7 @@ class Problem:
     source: str | None = None  # the file the line is in, when not the scenario itself
 
     def render(self, source: str | None) -> str:
+        """The problem as "path: message  (source:line)", `source` where it names none."""
         source = self.source or source
         where = f"  ({source}:{self.line})" if source and self.line is not None else ""
         head = f"{self.path}: " if self.path else ""
@@ -39,11 +40,13 @@ class ScenarioError(Exception):
     """A scenario (or study) that cannot be used, with every problem found."""
 
     def __init__(self, problems: list[Problem], source: str | None = None):
+        """Every problem found in the scenario `source`, in one error."""
         self.problems = problems
         self.source = source
         super().__init__(self.render())
 
     def render(self) -> str:
+        """The problems as one message: a count, then one line each."""
         what = f"in {self.source}" if self.source else "in the scenario"
         n = len(self.problems)
         lines = [f"{n} problem{'s' if n != 1 else ''} {what}:"]

@@ -26,6 +26,7 @@ class YamlProblem(Exception):
     """A file that cannot be read as a bounded YAML mapping: message and 1-based line."""
 
     def __init__(self, message: str, line: int | None = None, path: tuple[str, ...] = ()):
+        """A problem with the YAML: `message`, at `line` and key `path` where known."""
         self.message = message
         self.line = line
         self.path = path

@@ -60,22 +60,27 @@ class SweepPaths:
 
     @property
     def manifest(self) -> Path:
+        """OUT/manifest.json."""
         return self.out / "manifest.json"
 
     @property
     def design(self) -> Path:
+        """OUT/design.parquet."""
         return self.out / "design.parquet"
 
     @property
     def parts(self) -> Path:
+        """OUT/parts, the folder of part files."""
         return self.out / "parts"
 
     @property
     def runs(self) -> Path:
+        """OUT/runs.parquet."""
         return self.out / "runs.parquet"
 
     @property
     def series(self) -> Path:
+        """OUT/series.parquet."""
         return self.out / "series.parquet"
 
     def csv(self, table: str) -> Path:
@@ -83,6 +88,7 @@ class SweepPaths:
         return self.out / f"{table}.csv"
 
     def part_files(self) -> list[Path]:
+        """The part files written so far, sorted."""
         return sorted(self.parts.glob("part-*.parquet")) if self.parts.is_dir() else []
 
     def series_part(self, part: Path) -> Path:

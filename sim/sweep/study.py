@@ -191,6 +191,7 @@ class Study(Strict):
 
     @property
     def names(self) -> list[str]:
+        """The swept parameters' paths, in order."""
         return [p.path for p in self.parameters]
 
 

@@ -82,10 +82,12 @@ CSS = """
 
 
 def scenario_file() -> Path:
+    """The teaching page's scenario file: from the environment, else the demo."""
     return Path(os.environ.get(SCENARIO_ENV, DEMO))
 
 
 def default_lang() -> str:
+    """The page's first language: from the environment if valid, else the default."""
     try:
         return i18n.check_lang(os.environ.get(LANG_ENV))
     except i18n.LanguageError:
@@ -107,6 +109,7 @@ class Session:
     """
 
     def __init__(self, path: Path, settings: dict[str, float], seed: str, lang: str):
+        """A session on the scenario at `path`, built with `settings`, `seed` and `lang`."""
         self.path = path
         self.lock = threading.RLock()
         self.play_lock = threading.Lock()
@@ -114,6 +117,7 @@ class Session:
         self.build(settings, seed, lang)
 
     def build(self, settings: dict[str, float], seed: str, lang: str) -> None:
+        """Make a new model with `settings`, `seed` and `lang`, and its series so far."""
         with self.lock:
             self.generation = getattr(self, "generation", 0) + 1
             self.model = TeachingModel(self.path, settings, seed, lang)
@@ -141,6 +145,7 @@ class Session:
 
 @solara.component
 def Page():
+    """The teaching page: the join message without a valid join code, else the lesson."""
     router = solara.use_router()
     solara.Style(CSS)
     solara.Title("mnp-sim")
@@ -156,6 +161,7 @@ def Page():
 
 @solara.component
 def Lesson():
+    """One tab's lesson: top bar, controls and charts, with Step, Play and Reset."""
     path = scenario_file()
     base = solara.use_memo(lambda: load_scenario(path), [])
     ctrls = solara.use_memo(lambda: controls(base), [])
@@ -224,11 +230,13 @@ def Lesson():
 
 
 def pending(session: Session, settings: dict[str, float], seed: str) -> bool:
+    """Whether the settings or seed differ from those the session's model was built with."""
     return settings != session.applied or seed != session.applied_seed
 
 
 @solara.component
 def TopBar(session, name, tick, playing, lang, settings, seed, version, on_step, on_reset):
+    """The top bar: title, month counter, Step, Play, Reset, language, market status."""
     _ = tick.value, version.value  # redraw after every step and reset
     code = lang.value
     model = session.model
@@ -264,6 +272,7 @@ def TopBar(session, name, tick, playing, lang, settings, seed, version, on_step,
 
 @solara.component
 def ControlsPanel(ctrls: list[Control], settings, seed, session, version, lang, start):
+    """The controls: a slider per control, the seed field, and the settings in use."""
     _ = version.value  # re-read what applies after a reset
     code = lang.value
     solara.Text(i18n.t("page.controls", code), style={"font-weight": "bold",
@@ -309,6 +318,7 @@ def SliderField(ctrl: Control, value, on_value, lang, start, changed: bool, look
 
 @solara.component
 def ChartGrid(session, tick, lang):
+    """Every chart of LAYOUT, in a grid."""
     with solara.Div(classes=["mnp-grid"]):
         for name in LAYOUT:
             ChartCell(name, session, tick, lang)

@@ -38,6 +38,7 @@ def cdn_folder() -> Path:
 
 
 def missing(folder: Path) -> list[str]:
+    """The PACKAGES not yet installed in `folder`."""
     return [p for p in PACKAGES if not (folder / p / "package.json").is_file()]
 
 
@@ -62,6 +63,7 @@ def install(folder: Path, packages: list[str]) -> None:
 
 
 def main() -> int:
+    """Install the missing assets; 0 even when they cannot be (the page uses the CDN)."""
     folder = cdn_folder()
     todo = missing(folder)
     if not todo:

@@ -39,6 +39,7 @@ class Frames:
     """
 
     def __init__(self, ts: pd.DataFrame):
+        """Columns per carrier and summed for the market, from a run's series `ts`."""
         self.look = look_of(ts)  # the carriers' labels and colours (sim.style)
         self.keys = carriers_in(ts)
         numeric = [c for c in ts.columns if c not in ("month", "carrier")]
@@ -54,12 +55,15 @@ class Frames:
 
     @property
     def empty(self) -> bool:
+        """Whether there is no month yet."""
         return not self.months
 
     def colour(self, key: str) -> str:
+        """The colour of carrier `key`."""
         return style_colour(key, self.look)
 
     def label(self, key: str, lang: str) -> str:
+        """The display name of carrier `key` in `lang`."""
         return i18n.carrier_label(key, lang, self.look)
 
     def of(self, key: str) -> dict[str, np.ndarray]:
@@ -68,6 +72,7 @@ class Frames:
 
 
 def as_frames(series: pd.DataFrame | Frames) -> Frames:
+    """`series` as Frames (built once where it is a DataFrame)."""
     return series if isinstance(series, Frames) else Frames(series)
 
 

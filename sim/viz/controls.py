@@ -50,6 +50,7 @@ class Control:
         return round(snapped) if self.integer else round(snapped, 6)
 
     def label_text(self, lang: str, look: dict | None = None) -> str:
+        """The control's label in `lang`, naming its carrier where it has one."""
         carrier = i18n.carrier_label(self.carrier, lang, look) if self.carrier else ""
         return i18n.t(self.label, lang, carrier=carrier)
 
@@ -154,6 +155,7 @@ class TeachingModel(MNPModel):
 
     def __init__(self, scenario_file: str | Path, settings: Mapping[str, float] | None = None,
                  seed: str = "", lang: str = i18n.DEFAULT_LANG):
+        """The scenario in `scenario_file` with `settings` applied, seeded by `seed` if valid."""
         base = load_scenario(scenario_file)
         settings = dict(settings or {})
         scenario = load_scenario(scenario_file, overrides(base, settings))

@@ -41,6 +41,7 @@ def is_loopback(host: str) -> bool:
 
 
 def new_join_code(length: int = 6) -> str:
+    """A random join code of `length` characters."""
     return "".join(secrets.choice(_CODE_LETTERS) for _ in range(length))
 
 
