@@ -56,6 +56,7 @@ run: $(STAMP)
 	$(VENV)/bin/mnp run scenarios/china_mnp_2019.yaml --out out/china_mnp_2019 --force
 
 test: $(EXTRAS_STAMP) browser fonts
+	$(PY) -m ruff check sim
 	$(PY) -m pytest
 
 # Debian's chromium for the teaching page's browser test (Playwright drives it; no
