@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 #: lever column name -> the counter it sums, and the lever kind that declares it
 _LEVER_COLUMNS = {col.name: col.counter for col in lever_columns()}
-_COLUMN_KIND = {col.name: kind for kind, lever in zip(LEVER_KINDS, LEVERS)
+_COLUMN_KIND = {col.name: kind for kind, lever in zip(LEVER_KINDS, LEVERS, strict=True)
                 for col in lever.COLUMNS}
 
 
@@ -67,7 +67,7 @@ def record(model: mesa.Model, m: MonthContext, quad: np.ndarray, census: Census,
     income = money.revenue(census.paid, census.bundle_payers, market)
     revenue = income.total * scale
     sampled = m.start_carrier[model.report_rows]
-    parts = dict(zip(PARTS, costs.mean_by_carrier(sampled, m.n_carriers)))
+    parts = dict(zip(PARTS, costs.mean_by_carrier(sampled, m.n_carriers), strict=True))
     model.port_matrix = (flows.ports * scale).tolist()
     model.segment_ports = [(flows.port_in_by_segment * scale).tolist(),
                            (flows.port_out_by_segment * scale).tolist()]

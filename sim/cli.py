@@ -180,7 +180,8 @@ def compare(
     scenario: Annotated[Path | None, typer.Argument(
         help="Scenario YAML file (default: scenarios/china_mnp_2019.yaml).")] = None,
     carrier: Annotated[str, typer.Option(
-        help="The carrier whose strategies are compared (a key of the scenario's carriers).")] = "mobile",
+        help="The carrier whose strategies are compared (a key of the scenario's "
+             "carriers).")] = "mobile",
     strategies: Annotated[list[str] | None, typer.Option(
         "--strategy", help="A named strategy (scenarios/strategies/NAME.yaml) or a path; "
         "repeat it; the first is the baseline.")] = None,
@@ -305,7 +306,10 @@ def _print_comparison(cmp, table, first, carrier: str, target: Path, decs: list,
     for col in ("strategy", "rank", "net ports M", "vs base M", "95% CI", "Δ cost M¥",
                 "Δ profit M¥", "¥/extra port"):
         view.add_column(col, justify="left" if col == "strategy" else "right", no_wrap=True)
-    m = lambda x: f"{x / 1e6:+,.2f}"
+
+    def m(x):
+        return f"{x / 1e6:+,.2f}"
+
     for r in table.itertuples():
         per_port = r.cost_per_extra_net_port
         view.add_row(r.strategy, str(r.rank), m(r.net_porting_mean), m(r.diff_net_porting),

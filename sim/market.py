@@ -99,7 +99,8 @@ class Segment(Strict):
         description="Chance a subscriber reviews the carrier in a month with no trigger.")
     network_intolerance: float = param(
         1.0, unit="multiplier", source=SEED["001"], ge=0,
-        description="Scales the satisfaction loss from a network problem (business, heavy data >1).")
+        description="Scales the satisfaction loss from a network problem (business, heavy "
+                    "data >1).")
     spend_factor: float = param(
         1.0, unit="multiple of carrier ARPU", source=ASSUMPTION, gt=0,
         description="Relative monthly spend; rescaled so each carrier's mean equals its price.")
@@ -173,7 +174,8 @@ class Social(Strict):
         ge=1, le=10, description="Mean household size; household members are tied to each other.")
     acquaintances: int = param(
         6, unit="ties per subscriber", source=ASSUMPTION, ge=0, le=50,
-        description="Ring-lattice acquaintances before rewiring (even number; odd is rounded down).")
+        description="Ring-lattice acquaintances before rewiring (even number; odd is rounded "
+                    "down).")
     rewire: float = param(
         0.1, unit="probability", source=ASSUMPTION + " (Watts-Strogatz small world)", ge=0, le=1,
         description="Chance an acquaintance tie is rewired to a random subscriber.")
@@ -328,7 +330,8 @@ class Carrier(Strict):
     label: str | None = param(None, unit="text (any script)", source="scenario",
                               description="Display name, e.g. China Mobile or 中国移动; omitted: a "
                                           "known carrier's name, else the key.")
-    colour: str | None = param(None, unit="#RRGGBB", source="scenario", pattern=r"^#[0-9a-fA-F]{6}$",
+    colour: str | None = param(None, unit="#RRGGBB", source="scenario",
+                               pattern=r"^#[0-9a-fA-F]{6}$",
                                description="Colour in every plot; omitted: a fixed colour for a "
                                            "known carrier, else the next free palette colour.")
     launch: Month | None = param(
@@ -352,7 +355,8 @@ class Carrier(Strict):
         False, unit="flag", source=SEED["003"] + " (China Mobile's programme)",
         description="Grants star levels by seed 003's rule (China Mobile's credit-score stars; "
                     "set it for a carrier known to run such a programme).")
-    star_benefit: float = param(60.0, unit="yuan per star", source=ASSUMPTION + " on " + SEED["003"],
+    star_benefit: float = param(60.0, unit="yuan per star",
+                                source=ASSUMPTION + " on " + SEED["003"],
                                 ge=0, description="Star benefits lost on leaving (switching cost).")
     contract_penalty: float = param(
         30.0, unit="yuan per remaining contract month", source=SEED["004"], ge=0,
@@ -427,7 +431,8 @@ class Behaviour(Strict):
         0.1, unit="probability", source=SEED["004"], ge=0, le=1,
         description="Chance a bad experience this month triggers a review.")
     review_on_awareness: float = param(
-        0.15, unit="probability", source=ASSUMPTION + " (MNP publicity prompts a review; DOMAIN.md)",
+        0.15, unit="probability",
+        source=ASSUMPTION + " (MNP publicity prompts a review; DOMAIN.md)",
         ge=0, le=1, description="Chance a subscriber reviews in the month it learns of MNP.")
     review_at_contract_end: float = param(
         0.6, unit="probability", source=SEED["004"], ge=0, le=1,

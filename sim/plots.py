@@ -262,7 +262,7 @@ def plot_loyalty(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path
     keys = (MARKET, *carriers_of(ts))
     axes = _panels(len(keys), 4.0, sharey=False)
     fig = axes[0].figure
-    for ax, key in zip(axes, keys):
+    for ax, key in zip(axes, keys, strict=True):
         draw_quadrants(ax, ts, key, mnp_start, lang)
         if ax is not axes[0]:
             ax.get_legend().remove()
@@ -278,7 +278,7 @@ def plot_switching_cost(ts: pd.DataFrame, title: str, mnp_start: str | None, pat
     keys = carriers_of(ts)
     axes = _panels(len(keys), 4.3, sharey=True)
     fig = axes[0].figure
-    for ax, key in zip(axes, keys):
+    for ax, key in zip(axes, keys, strict=True):
         draw_switching_cost(ax, ts, key, mnp_start, lang)
         if ax is not axes[-1]:
             ax.get_legend().remove()

@@ -28,7 +28,8 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("(top level)", Scenario), ("population", Population), ("population.segments.NAME", Segment),
     ("population.social", Social), ("policy", Policy), ("policy.eligibility", Eligibility),
     ("policy.awareness", Awareness), ("policy.pilots[]", Pilot), ("behaviour", Behaviour),
-    ("carriers.KEY (mobile, unicom, broadnet, docomo...)", Carrier), ("strategies.CARRIER[].cost", Cost),
+    ("carriers.KEY (mobile, unicom, broadnet, docomo...)", Carrier),
+    ("strategies.CARRIER[].cost", Cost),
     ("strategies.CARRIER[].offer (early warning, renewal)", RetentionOffer),
 ]
 
@@ -83,7 +84,8 @@ def reference_markdown() -> str:
             "they take the carriers' overall shares, and a carrier they leave out (such as "
             "Broadnet, launching later) starts with none.", "",
             "| segment | share | price sens. | network sens. | service sens. | attachment | "
-            "review rate | spend factor | contract | bundle |", "|---|---|---|---|---|---|---|---|---|---|"]
+            "review rate | spend factor | contract | bundle |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for name, s in default_segments().items():
         out.append(f"| {name} | {s.share} | {s.price_sensitivity} | {s.network_sensitivity} | "
                    f"{s.service_sensitivity} | {s.number_attachment} | {s.review_rate} | "

@@ -40,9 +40,10 @@ def reading(result: RunResult) -> str:
     if mnp and mnp in fl.index and mnp > fl.index[0]:
         before = fl.loc[:mnp].iloc[-2]
         after = fl.iloc[-1]
-        parts.append("False-loyal (hostage) share just before MNP opened vs. at the end: " + ", ".join(
-            f"{carrier_label(k, look)} {100 * before[k]:.1f}% → {100 * after[k]:.1f}%" for k in keys)
-            + ".")
+        parts.append("False-loyal (hostage) share just before MNP opened vs. at the end: "
+                     + ", ".join(f"{carrier_label(k, look)} {100 * before[k]:.1f}% → "
+                                 f"{100 * after[k]:.1f}%" for k in keys)
+                     + ".")
     elif mnp is None:
         parts.append("MNP never opens in this scenario: moves are new-number switches only.")
     shares = ", ".join(f"{carrier_label(k, look)} {100 * s['final_share'][k]:.1f}%" for k in keys)
@@ -93,7 +94,7 @@ def save_run(result: RunResult, out: Path, force: bool = False) -> list[Path]:
     title = f"{result.scenario.name} (seed {result.seed})"
     mnp = result.scenario.policy.first_opening
     frames = dict(zip(TABLES, (result.timeseries, result.porting_matrix, result.loyalty,
-                               result.segment_porting)))
+                               result.segment_porting), strict=True))
     if result.subscriber_sample is not None:
         frames["subscriber_sample.csv"] = result.subscriber_sample
     for name, frame in frames.items():

@@ -68,7 +68,7 @@ def collect_results(model: MNPModel, seed: int, wall_seconds: float) -> RunResul
     ts = timeseries_of(model)
 
     rows = []
-    for month, matrix in zip(months, dc.get_model_vars_dataframe()["ports"]):
+    for month, matrix in zip(months, dc.get_model_vars_dataframe()["ports"], strict=True):
         for i, src in enumerate(model.carrier_keys):
             for j, dst in enumerate(model.carrier_keys):
                 if i != j:
@@ -77,7 +77,8 @@ def collect_results(model: MNPModel, seed: int, wall_seconds: float) -> RunResul
     loyalty = ts[["month", "carrier", *QUADRANTS]].reset_index(drop=True)
     segments = list(model.segment_codes)
     rows = []
-    for month, (into, out_of) in zip(months, dc.get_model_vars_dataframe()["segment_ports"]):
+    for month, (into, out_of) in zip(months, dc.get_model_vars_dataframe()["segment_ports"],
+                                     strict=True):
         for j, key in enumerate(model.carrier_keys):
             for k, seg in enumerate(segments):
                 rows.append((month, key, seg, into[j][k], out_of[j][k]))

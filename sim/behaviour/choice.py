@@ -32,8 +32,8 @@ def _carrier_values(carrier, segment, weak, spend, price_sens, net_sens, svc_sen
                     satisfaction, discount, discount_left, stars, has_bundle, pays_fee,
                     on_carrier, satisfied, inv_degree,
                     price, segment_value, network, service, brand,
-                    star_value, bundle_value, bundle_fee, peer_pull, word_of_mouth, satisfaction_weight,
-                    rows, values, staying):
+                    star_value, bundle_value, bundle_fee, peer_pull, word_of_mouth,
+                    satisfaction_weight, rows, values, staying):
     """Fill values (m, N) and staying (m,) of `rows`: the module docstring's formula."""
     for k in range(rows.size):
         i = rows[k]

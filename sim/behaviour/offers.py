@@ -112,9 +112,9 @@ class MarketState:
         weak_share = np.float32(population.weak_coverage_share)
         network = np.clip(average + gap * weak_share, 0, 1)
         programme = arr([c.star_programme or o.star_programme
-                         for c, o in zip(carriers, offers)], bool)
+                         for c, o in zip(carriers, offers, strict=True)], bool)
         return cls(
-            price=arr([c.price * o.price_factor for c, o in zip(carriers, offers)]),
+            price=arr([c.price * o.price_factor for c, o in zip(carriers, offers, strict=True)]),
             segment_price_factor=arr([[o.segment_price_factor.get(s, 1.0) for s in segments]
                                       for o in offers]),
             segment_value=arr([[o.segment_value.get(s, 0.0) for s in segments] for o in offers]),

@@ -59,7 +59,7 @@ class FitParameter:
     def values(self, x: float) -> dict[str, float]:
         """The scenario values this parameter sets when it is `x`."""
         if self.multiplier:
-            return {p: b * x for p, b in zip(self.paths, self.base)}
+            return {p: b * x for p, b in zip(self.paths, self.base, strict=True)}
         return {self.paths[0]: x}
 
     def apply(self, data: dict[str, Any], x: float) -> None:

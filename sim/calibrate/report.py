@@ -163,7 +163,7 @@ def plot_fit(result: Calibrated, table: pd.DataFrame, path: Path) -> None:
                              gridspec_kw={"height_ratios": [3.4] * len(present)
                                           + [0.32 * len(table) + 1.2]})
     axes = np.atleast_1d(axes)
-    for ax, quantity in zip(axes, present):
+    for ax, quantity in zip(axes, present, strict=False):
         series = market_series(result, quantity)
         band = series.groupby("month")["value"].quantile([0.05, 0.5, 0.95]).unstack()
         x = [_month_end(m) for m in band.index]
@@ -222,7 +222,7 @@ def plot_uncertainty(result: Calibrated, params: pd.DataFrame, path: Path) -> No
     cut = threshold(result)
     scored = result.candidates[np.isfinite(result.candidates["loss"])]
     fig, axes = plt.subplots(1, k, figsize=(4.6 * k, 3.8), squeeze=False)
-    for ax, p, (_, row) in zip(axes[0], problem.fits, params.iterrows()):
+    for ax, p, (_, row) in zip(axes[0], problem.fits, params.iterrows(), strict=True):
         for kind, colour in (("trial", "#999999"), ("profile", "#0072B2")):
             pick = scored[scored["kind"] == kind]
             ax.scatter(pick[p.name], pick["loss"], s=14, color=colour, alpha=0.7,

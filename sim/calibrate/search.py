@@ -112,7 +112,7 @@ def scenario_for(base: dict[str, Any], fits: list[FitParameter], x: list[float])
     """The validated scenario of one candidate."""
     from sim.scenario.schema import Scenario
     data = copy.deepcopy(base)
-    for p, value in zip(fits, x):
+    for p, value in zip(fits, x, strict=True):
         p.apply(data, float(value))
     return Scenario.model_validate(data)
 
@@ -358,9 +358,9 @@ def calibrate(problem: Problem, settings: Settings, out: Path, manifest: dict[st
     start_row = table[table["candidate"] == 0]
     series = pd.concat([pd.read_json(_text(s), orient="split", dtype=False)
                         .assign(replicate=int(r))
-                        for s, r in zip(final["series"], final["replicate"])],
+                        for s, r in zip(final["series"], final["replicate"], strict=True)],
                        ignore_index=True)
-    result = Calibrated(problem, settings, table, dict(zip(problem.names, best)),
+    result = Calibrated(problem, settings, table, dict(zip(problem.names, best, strict=True)),
                         float(best_row["loss"]),
                         float(start_row["loss"].iloc[0]) if len(start_row) else float("nan"),
                         final.drop(columns=["series"]).reset_index(drop=True), series,

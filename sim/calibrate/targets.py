@@ -326,7 +326,7 @@ def synthetic_targets(ts: pd.DataFrame, like: list[Target], scenario: Scenario) 
     values = simulated(ts, like, scenario)
     return [Target(t.line, t.date, t.quantity, t.carrier, float(v), t.weight, t.unit,
                    "synthetic: produced by the model", "sim.calibrate.targets")
-            for t, v in zip(like, values)]
+            for t, v in zip(like, values, strict=True)]
 
 
 def write_targets(targets: list[Target], path: str | Path) -> None:

@@ -56,7 +56,7 @@ class Game:
 
     def names(self, profile: Profile) -> tuple[str, ...]:
         """Each carrier's strategy name in `profile`."""
-        return tuple(self.strategies[c][i] for c, i in zip(self.carriers, profile))
+        return tuple(self.strategies[c][i] for c, i in zip(self.carriers, profile, strict=True))
 
     def label(self, profile: Profile) -> str:
         """The profile's strategy names as "(a, b, c)"."""

@@ -153,7 +153,8 @@ def best_response_table(table: PayoffTable) -> pd.DataFrame:
             at[c] = best[0]
             rows.append({"carrier": carrier,
                          "rivals": ", ".join(f"{k}={game.strategies[k][s]}" for k, s in
-                                             zip([k for k in game.carriers if k != carrier], rivals)),
+                                             zip([k for k in game.carriers if k != carrier],
+                                                 rivals, strict=True)),
                          "best_response": " or ".join(game.strategies[carrier][b] for b in best),
                          "payoff": table.mean(tuple(at), c)})
     return pd.DataFrame(rows, columns=["carrier", "rivals", "best_response", "payoff"])
@@ -209,10 +210,8 @@ def best_response_dynamics(table: PayoffTable, max_moves: int = 100) -> Dynamics
     path: list[tuple[Profile, str | None]] = [(current, None)]
     seen = {(current, 0)}
     idle = 0
-    turn = 0
-    for _ in range(max_moves * len(game.carriers)):
-        c = turn % len(game.carriers)
-        turn += 1
+    for turn in range(1, max_moves * len(game.carriers) + 1):  # turns taken, this one included
+        c = (turn - 1) % len(game.carriers)
         if game.shape[c] < 2:
             idle += 1
         else:
@@ -265,4 +264,4 @@ def mixed_equilibrium(table: PayoffTable) -> dict[str, dict[str, float]] | None:
     eq = result.equilibria[0]
     return {carrier: {game.strategies[carrier][i]: float(eq[s])
                       for i, s in enumerate(player.strategies)}
-            for carrier, player in zip(game.carriers, g.players)}
+            for carrier, player in zip(game.carriers, g.players, strict=True)}

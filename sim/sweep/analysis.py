@@ -262,7 +262,8 @@ def discovery(study: Study, runs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFr
     x = ok[study.names]
     y = (ok[d.metric] < d.below).to_numpy() if d.below is not None else (
         ok[d.metric] > d.above).to_numpy()
-    rule = f"{d.metric} {'<' if d.below is not None else '>'} {d.below if d.below is not None else d.above:g}"
+    rule = (f"{d.metric} {'<' if d.below is not None else '>'} "
+            f"{d.below if d.below is not None else d.above:g}")
     if y.all() or not y.any():
         return (pd.DataFrame(columns=["parameter", "score"]), None,
                 f"Every run or no run has {rule}: nothing to discover; adjust the threshold.")
@@ -383,7 +384,7 @@ def plot_convergence(study: Study, table: pd.DataFrame, path: Path) -> None:
                              sharey=True)
     for ax in axes.flat[len(metrics):]:
         ax.set_visible(False)
-    for ax, metric in zip(axes.flat, metrics):
+    for ax, metric in zip(axes.flat, metrics, strict=False):
         rows = table[table["metric"] == metric]
         for name in study.names:
             own = rows[rows["parameter"] == name]

@@ -402,5 +402,5 @@ def fingerprint(data: Any) -> str:
 
 
 __all__ = ["EXPORT_FORMATS", "SAMPLERS", "Discovery", "Metric", "Parameter", "Study",
-           "base_scenario", "expected_points", "fingerprint", "load_study", "parameter_label", "parameter_unit",
-           "short_name", "study_fingerprint"]
+           "base_scenario", "expected_points", "fingerprint", "load_study", "parameter_label",
+           "parameter_unit", "short_name", "study_fingerprint"]
