@@ -163,6 +163,7 @@ def plot_fit(result: Calibrated, table: pd.DataFrame, path: Path) -> None:
                              gridspec_kw={"height_ratios": [3.4] * len(present)
                                           + [0.32 * len(table) + 1.2]})
     axes = np.atleast_1d(axes)
+    # strict=False: the last axis, one more than the series, holds the targets' ratios
     for ax, quantity in zip(axes, present, strict=False):
         series = market_series(result, quantity)
         band = series.groupby("month")["value"].quantile([0.05, 0.5, 0.95]).unstack()

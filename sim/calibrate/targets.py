@@ -122,6 +122,28 @@ def read_targets(path: str | Path) -> list[Target | tuple[int, dict]]:
     or value that is not one, a negative weight).
     """
     path = Path(path)
+    frame = _read_frame(path)
+    rows: list[Target | tuple[int, dict]] = []
+    problems: list[str] = []
+    known = ", ".join([*QUANTITIES, *EVENTS])
+    for i, row in enumerate(frame.to_dict("records")):
+        line = i + 2  # the header is line 1
+        quantity, carrier = row["quantity"].strip(), row["carrier"].strip().lower()
+        if quantity in EVENTS:
+            rows.append((line, row))
+            continue
+        target = _target(line, row, quantity, carrier, known)
+        if isinstance(target, str):
+            problems.append(target)
+        else:
+            rows.append(target)
+    if problems:
+        raise TargetsError(problems, str(path))
+    return rows
+
+
+def _read_frame(path: Path) -> pd.DataFrame:
+    """The targets file as text columns; TargetsError if unreadable or a column is missing."""
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
     except FileNotFoundError:
@@ -137,58 +159,66 @@ def read_targets(path: str | Path) -> list[Target | tuple[int, dict]]:
     if missing:
         raise TargetsError([f"missing column(s) {', '.join(missing)}; a targets file needs "
                             "date,quantity,carrier,value (and optionally weight)"], str(path))
-    rows: list[Target | tuple[int, dict]] = []
-    problems: list[str] = []
-    known = ", ".join([*QUANTITIES, *EVENTS])
-    for i, row in enumerate(frame.to_dict("records")):
-        line = i + 2  # the header is line 1
-        quantity, carrier = row["quantity"].strip(), row["carrier"].strip().lower()
-        where = f"line {line}"
-        if quantity in EVENTS:
-            rows.append((line, row))
-            continue
-        if quantity not in QUANTITIES:
-            problems.append(f"{where}: quantity {quantity!r} is unknown; use one of {known}")
-            continue
-        if carrier != ALL and not CARRIER_KEY.match(carrier):
-            problems.append(f"{where}: carrier {carrier!r} is not a carrier key; use a "
-                            f"scenario's carrier key (e.g. mobile) or {ALL}")
-            continue
-        if QUANTITIES[quantity].kind == "share" and carrier == ALL:
-            problems.append(f"{where}: {quantity} needs a carrier (e.g. mobile), "
-                            "not all")
-            continue
-        date = row["date"].strip()
+    return frame
+
+
+def _target(line: int, row: dict, quantity: str, carrier: str, known: str) -> Target | str:
+    """The figure on line `line` as a Target, or the problem with it ("line N: ...")."""
+    where = f"line {line}"
+    problem = _key_problem(quantity, carrier, known)
+    if problem is not None:
+        return f"{where}: {problem}"
+    date = row["date"].strip()
+    if not _is_day(date):
+        return f"{where}: date {date!r} is not YYYY-MM-DD"
+    try:
+        value = float(row["value"])
+    except ValueError:
+        return f"{where}: value {row['value']!r} is not a number"
+    if not math.isfinite(value) or value <= 0:
+        return (f"{where}: value {row['value']} must be a positive number "
+                "(the loss compares logarithms)")
+    weight = _weight(row)
+    if weight is None:
+        return f"{where}: weight {row['weight']!r} must be a number >= 0"
+    return Target(line, date, quantity, carrier, value, weight,
+                  row.get("unit", ""), row.get("note", ""), row.get("source", ""))
+
+
+def _key_problem(quantity: str, carrier: str, known: str) -> str | None:
+    """What is wrong with a figure's quantity and carrier (None: nothing)."""
+    if quantity not in QUANTITIES:
+        return f"quantity {quantity!r} is unknown; use one of {known}"
+    if carrier != ALL and not CARRIER_KEY.match(carrier):
+        return (f"carrier {carrier!r} is not a carrier key; use a "
+                f"scenario's carrier key (e.g. mobile) or {ALL}")
+    if QUANTITIES[quantity].kind == "share" and carrier == ALL:
+        return f"{quantity} needs a carrier (e.g. mobile), not all"
+    return None
+
+
+def _is_day(date: str) -> bool:
+    """Whether `date` is a day written YYYY-MM-DD."""
+    try:
+        pd.Timestamp(date)
+        if len(date) != 10:
+            raise ValueError
+    except ValueError:
+        return False
+    return True
+
+
+def _weight(row: dict) -> float | None:
+    """The row's weight: 1 where the column is empty or absent; None unless a number >= 0."""
+    weight = 1.0
+    if str(row.get("weight", "")).strip():
         try:
-            pd.Timestamp(date)
-            if len(date) != 10:
-                raise ValueError
+            weight = float(row["weight"])
         except ValueError:
-            problems.append(f"{where}: date {date!r} is not YYYY-MM-DD")
-            continue
-        try:
-            value = float(row["value"])
-        except ValueError:
-            problems.append(f"{where}: value {row['value']!r} is not a number")
-            continue
-        if not math.isfinite(value) or value <= 0:
-            problems.append(f"{where}: value {row['value']} must be a positive number "
-                            "(the loss compares logarithms)")
-            continue
-        weight = 1.0
-        if str(row.get("weight", "")).strip():
-            try:
-                weight = float(row["weight"])
-            except ValueError:
-                weight = -1.0
-            if not math.isfinite(weight) or weight < 0:
-                problems.append(f"{where}: weight {row['weight']!r} must be a number >= 0")
-                continue
-        rows.append(Target(line, date, quantity, carrier, value, weight,
-                           row.get("unit", ""), row.get("note", ""), row.get("source", "")))
-    if problems:
-        raise TargetsError(problems, str(path))
-    return rows
+            weight = -1.0
+        if not math.isfinite(weight) or weight < 0:
+            return None
+    return weight
 
 
 def month_and_fraction(date: str) -> tuple[str, float]:

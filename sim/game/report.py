@@ -19,6 +19,7 @@ import pandas as pd  # noqa: E402
 
 from sim.axes import colourbar_axis, readable_axis
 from sim.game.play import Played  # noqa: E402
+from sim.game.profiles import Game  # noqa: E402
 from sim.game.solve import (  # noqa: E402
     Dynamics,
     Equilibrium,
@@ -146,8 +147,19 @@ def plot_dynamics(table: PayoffTable, dynamics: Dynamics, path: Path) -> None:
 def reading(played: Played, table: PayoffTable, equilibria: list[Equilibrium],
             dynamics: Dynamics, mixed: dict | None) -> list[str]:
     """Plain-language sentences a strategist can quote."""
-    game, out = table.game, []
+    game = table.game
+    out = _equilibria_sentences(game, equilibria)
+    out += _best_response_sentences(table)
+    out.append(_dynamics_sentence(game, dynamics))
+    if mixed is not None:
+        out.append(_mixed_sentence(mixed))
+    return out
+
+
+def _equilibria_sentences(game: Game, equilibria: list[Equilibrium]) -> list[str]:
+    """What the pure-strategy equilibria are, and which of them are robust."""
     label = game.label
+    out = []
     if equilibria:
         robust = [e for e in equilibria if e.robust]
         if len(equilibria) == 1:
@@ -164,6 +176,15 @@ def reading(played: Played, table: PayoffTable, equilibria: list[Equilibrium],
     else:
         out.append("No profile is a pure-strategy equilibrium: some carrier always gains by "
                    "changing strategy.")
+    return out
+
+
+def _best_response_sentences(table: PayoffTable) -> list[str]:
+    """Each carrier's best response to the status quo, and what changes or keeps it.
+
+    When one rival's move changes it, and whether it is weakly dominant.
+    """
+    game, out = table.game, []
     start = game.status_quo
     for c, carrier in enumerate(game.carriers):
         if game.shape[c] < 2:
@@ -188,28 +209,33 @@ def reading(played: Played, table: PayoffTable, equilibria: list[Equilibrium],
         if all(b is not None and best[0] in b for b in everywhere) and len(everywhere):
             out.append(f"For {carrier_label(carrier)}, {choice} is a best response whatever the "
                        "rivals do (weakly dominant).")
+    return out
+
+
+def _dynamics_sentence(game: Game, dynamics: Dynamics) -> str:
+    """Where best responses from the status quo lead, and in how many moves."""
     moves = len(dynamics.path) - 1
-    end = label(dynamics.path[-1][0])
+    end = game.label(dynamics.path[-1][0])
     how = {"equilibrium": "an equilibrium", "cycle": "where best responses start to cycle",
            "left the sample": "where the simulated profiles run out"}[dynamics.ending]
     if moves == 0:
-        out.append(f"Starting from everyone's status quo, nobody gains by moving: {end} is {how}.")
-    else:
-        out.append(f"Starting from everyone's status quo, best responses lead in {moves} "
-                   f"move(s) to {end}, {how}.")
-    if mixed is not None:
-        support = {k: {n: p for n, p in probs.items() if p >= 0.005}
-                   for k, probs in mixed.items()}
-        if all(len(v) == 1 for v in support.values()):
-            pure = "(" + ", ".join(next(iter(v)) for v in support.values()) + ")"
-            out.append(f"Gambit's logit-tracing equilibrium (on mean payoffs) is the pure "
-                       f"profile {pure}: no mixing is needed.")
-        else:
-            out.append("A mixed-strategy equilibrium (Gambit's logit tracing, on mean payoffs): "
-                       + "; ".join(f"{carrier_label(k)} " + ", ".join(
-                           f"{n} {100 * p:.0f}%" for n, p in v.items())
-                           for k, v in support.items() if len(mixed[k]) > 1) + ".")
-    return out
+        return f"Starting from everyone's status quo, nobody gains by moving: {end} is {how}."
+    return (f"Starting from everyone's status quo, best responses lead in {moves} "
+            f"move(s) to {end}, {how}.")
+
+
+def _mixed_sentence(mixed: dict) -> str:
+    """Gambit's logit-tracing equilibrium: a pure profile, or each carrier's mix."""
+    support = {k: {n: p for n, p in probs.items() if p >= 0.005}
+               for k, probs in mixed.items()}
+    if all(len(v) == 1 for v in support.values()):
+        pure = "(" + ", ".join(next(iter(v)) for v in support.values()) + ")"
+        return (f"Gambit's logit-tracing equilibrium (on mean payoffs) is the pure "
+                f"profile {pure}: no mixing is needed.")
+    return ("A mixed-strategy equilibrium (Gambit's logit tracing, on mean payoffs): "
+            + "; ".join(f"{carrier_label(k)} " + ", ".join(
+                f"{n} {100 * p:.0f}%" for n, p in v.items())
+                for k, v in support.items() if len(mixed[k]) > 1) + ".")
 
 
 def save_game(played: Played, table: PayoffTable, equilibria: list[Equilibrium],

@@ -483,38 +483,43 @@ def _strip_tags(loc: tuple, data: Any) -> tuple:
     return tuple(out)
 
 
+#: Messages that are the same whatever the input, by pydantic error type.
+_FIXED_MESSAGES = {
+    "missing": "required but missing; add it (see docs/scenario-reference.md)",
+    "union_tag_not_found": "each action needs a 'lever' key naming what it does "
+                           "(e.g. lever: price_change)",
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"),
+                    "must be a mapping of keys to values"),
+    "list_type": "must be a list",
+}
+#: Bounds: the comparison a message states and the pydantic context key of the bound.
+_BOUND_MESSAGES = {"greater_than": (">", "gt"), "greater_than_equal": (">=", "ge"),
+                   "less_than": ("<", "lt"), "less_than_equal": ("<=", "le")}
+#: Wrong values whose message ends with the value given ("; got ...").
+_GOT_MESSAGES = {
+    "finite_number": "must be a finite number",
+    **dict.fromkeys(("float_parsing", "float_type", "int_parsing", "int_type",
+                     "int_from_float"), "must be a number"),
+    **dict.fromkeys(("bool_parsing", "bool_type"), "must be true or false"),
+    "string_type": "must be text",
+}
+
+
 def _message(kind: str, err: dict, ctx: dict, loc: tuple, data: dict,
              root: type[BaseModel]) -> str:
     if kind == "extra_forbidden":
         return _unknown_key(loc, data, root)
-    if kind == "missing":
-        return "required but missing; add it (see docs/scenario-reference.md)"
-    if kind == "greater_than":
-        return f"must be > {ctx['gt']:g}; got {err.get('input')!r}"
-    if kind == "greater_than_equal":
-        return f"must be >= {ctx['ge']:g}; got {err.get('input')!r}"
-    if kind == "less_than":
-        return f"must be < {ctx['lt']:g}; got {err.get('input')!r}"
-    if kind == "less_than_equal":
-        return f"must be <= {ctx['le']:g}; got {err.get('input')!r}"
-    if kind == "finite_number":
-        return f"must be a finite number; got {err.get('input')!r}"
-    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
-        return f"must be a number; got {err.get('input')!r}"
-    if kind in ("bool_parsing", "bool_type"):
-        return f"must be true or false; got {err.get('input')!r}"
+    if kind in _FIXED_MESSAGES:
+        return _FIXED_MESSAGES[kind]
+    if kind in _BOUND_MESSAGES:
+        op, bound = _BOUND_MESSAGES[kind]
+        return f"must be {op} {ctx[bound]:g}; got {err.get('input')!r}"
+    if kind in _GOT_MESSAGES:
+        return f"{_GOT_MESSAGES[kind]}; got {err.get('input')!r}"
     if kind == "union_tag_invalid":
         return (f"unknown lever {ctx.get('tag')!r}; use one of {ctx.get('expected_tags')}")
-    if kind == "union_tag_not_found":
-        return "each action needs a 'lever' key naming what it does (e.g. lever: price_change)"
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected')}; got {err.get('input')!r}"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return "must be a mapping of keys to values"
-    if kind == "list_type":
-        return "must be a list"
-    if kind == "string_type":
-        return f"must be text; got {err.get('input')!r}"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     return err["msg"]

@@ -65,69 +65,80 @@ class _Loader(yaml.SafeLoader):
 
 def _walk(root: Any) -> tuple[dict[tuple[str, ...], int], list[YamlProblem]]:
     """Lines of every key path, duplicate keys, and the bounds on the expanded tree."""
-    lines: dict[tuple[str, ...], int] = {}
-    problems: list[YamlProblem] = []
-    sizes: dict[int, int] = {}
-    visiting: set[int] = set()
-    recorded: set[int] = set()
+    walk = _Walk()
+    walk.size(root, 1)
+    walk.record(root, ())
+    return walk.lines, walk.problems
 
-    def size(node: Any, depth: int) -> int:
+
+class _Walk:
+    """One walk over a composed tree: the sizes seen so far, and the lines and problems found."""
+
+    def __init__(self) -> None:
+        self.lines: dict[tuple[str, ...], int] = {}
+        self.problems: list[YamlProblem] = []
+        self.sizes: dict[int, int] = {}
+        self.visiting: set[int] = set()
+        self.recorded: set[int] = set()
+
+    def size(self, node: Any, depth: int) -> int:
+        """Values under `node` once aliases are expanded; YamlProblem past the bounds."""
         key = id(node)
-        if key in sizes:
-            return sizes[key]
-        if key in visiting:
+        if key in self.sizes:
+            return self.sizes[key]
+        if key in self.visiting:
             raise YamlProblem("an alias refers to the value it is part of (a self-reference); "
                               "write the value out", node.start_mark.line + 1)
         if depth > MAX_DEPTH:
             raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep once aliases are "
                               "expanded; flatten it", node.start_mark.line + 1)
-        visiting.add(key)
+        self.visiting.add(key)
         total = 1
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
-                total += size(k, depth + 1) + size(v, depth + 1)
+                total += self.size(k, depth + 1) + self.size(v, depth + 1)
                 if total > MAX_NODES:
                     break
         elif isinstance(node, yaml.SequenceNode):
             for item in node.value:
-                total += size(item, depth + 1)
+                total += self.size(item, depth + 1)
                 if total > MAX_NODES:
                     break
-        visiting.discard(key)
+        self.visiting.discard(key)
         if total > MAX_NODES:
             raise YamlProblem(f"aliases expand to more than {MAX_NODES:,} values; write the "
                               "values out or use fewer aliases", node.start_mark.line + 1)
-        sizes[key] = total
+        self.sizes[key] = total
         return total
 
-    def record(node: Any, path: tuple[str, ...]) -> None:
-        if id(node) in recorded:  # an alias: its lines are the anchor's, recorded once
+    def record(self, node: Any, path: tuple[str, ...]) -> None:
+        """Record the line of every key path under `node`, and its duplicate keys."""
+        if id(node) in self.recorded:  # an alias: its lines are the anchor's, recorded once
             return
-        recorded.add(id(node))
+        self.recorded.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for key_node, value_node in node.value:
-                name = str(key_node.value)
-                line = key_node.start_mark.line + 1
-                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != \
-                        "tag:yaml.org,2002:merge":
-                    if name in seen:
-                        problems.append(YamlProblem(
-                            f"duplicate key {name!r} (first given at line {seen[name]}); "
-                            "keep one", line, (*path, name)))
-                    seen.setdefault(name, line)
-                sub = (*path, name)
-                lines.setdefault(sub, line)
-                record(value_node, sub)
+            self._record_mapping(node, path)
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 sub = (*path, str(i))
-                lines.setdefault(sub, item.start_mark.line + 1)
-                record(item, sub)
+                self.lines.setdefault(sub, item.start_mark.line + 1)
+                self.record(item, sub)
 
-    size(root, 1)
-    record(root, ())
-    return lines, problems
+    def _record_mapping(self, node: yaml.MappingNode, path: tuple[str, ...]) -> None:
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            name = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != \
+                    "tag:yaml.org,2002:merge":
+                if name in seen:
+                    self.problems.append(YamlProblem(
+                        f"duplicate key {name!r} (first given at line {seen[name]}); "
+                        "keep one", line, (*path, name)))
+                seen.setdefault(name, line)
+            sub = (*path, name)
+            self.lines.setdefault(sub, line)
+            self.record(value_node, sub)
 
 
 def load_text(text: str) -> tuple[Any, dict[tuple[str, ...], int], list[YamlProblem]]:

@@ -384,6 +384,7 @@ def plot_convergence(study: Study, table: pd.DataFrame, path: Path) -> None:
                              sharey=True)
     for ax in axes.flat[len(metrics):]:
         ax.set_visible(False)
+    # strict=False: the grid's spare panels (hidden above) have no metric
     for ax, metric in zip(axes.flat, metrics, strict=False):
         rows = table[table["metric"] == metric]
         for name in study.names:
