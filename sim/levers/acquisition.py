@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from sim.behaviour.money import list_bills
-from sim.draws import thin
+from sim.levers import calls
 from sim.levers.base import Action, Campaign, Column, Offer, Usage
 from sim.params import ASSUMPTION, SEED, param
 
@@ -176,31 +176,20 @@ class TargetedPoaching(Action):
 
     def contact(self, run: Campaign, m: MonthContext) -> np.ndarray:
         """Pick the rows the campaign calls this month (capped by the call centre)."""
-        subs, rng = m.subs, m.action_rng(run)
+        subs = m.subs
         mask = self.targets(run.carrier, m.spec.carrier_keys, subs.carrier, subs.segment,
                             subs.stars, list_bills(subs, m.market), subs.contract_left,
                             subs.satisfaction, m.segment_codes)
-        called = thin(rng, np.flatnonzero(mask), self.reach)
-        if self.max_contacts_per_month is not None:
-            cap = int(self.max_contacts_per_month * m.rows_per_real)
-            if called.size > cap:
-                called = np.sort(rng.choice(called, size=cap, replace=False))
-        run.count("reached", called.size)
-        run.notes["called"] = called
-        return called
+        return calls.place_calls(run, m, np.flatnonzero(mask), self.reach,
+                                 self.max_contacts_per_month)
 
     def incentives(self, run: Campaign, m: MonthContext) -> None:
         """Called reviewers see the poacher's gift and the hassle it takes away."""
-        called = run.notes["called"]
-        pos = np.searchsorted(m.rows, called)
-        incentive = m.per_row_incentive()
-        incentive[pos, run.carrier] += self.offer_value + self.hassle_waived * m.costs.hassle[pos]
+        calls.offer_to_called(run, m, self.offer_value, self.hassle_waived)
 
     def settle(self, run: Campaign, m: MonthContext) -> None:
         """Called customers who moved to the poacher this month took the offer."""
-        called = run.notes["called"]
-        won = m.flows.left[called] & (m.subs.carrier[called] == run.carrier)
-        run.count("taken", int(won.sum()))
+        calls.count_won(run, m)
 
     def lever_cost(self, usage: Usage, index: int) -> float:
         """Yuan booked this month: contacts made times their cost plus offers taken times value."""

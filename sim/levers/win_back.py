@@ -6,8 +6,9 @@ come back: they review their (new) carrier with the gift and a waived share of t
 porting hassle in hand, as targeted poaching does for a rival's customers (seed 003).
 A former customer who comes back, or whose row is taken by a newcomer, is forgotten.
 
-This lever lives wholly in this module: the month calls its hooks (`contact`,
-`incentives`, `settle`) and books its cost; it draws only from its own stream.
+This lever lives wholly in this module (with the calling helpers it shares with targeted
+poaching, sim/levers/calls.py): the month calls its hooks (`contact`, `incentives`,
+`settle`) and books its cost; it draws only from its own stream.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from sim.draws import thin
+from sim.levers import calls
 from sim.levers.base import Action, Campaign, Column, Usage
 from sim.params import ASSUMPTION, SEED, param
 
@@ -63,31 +64,19 @@ class WinBack(Action):
         left = run.state.get("left", np.empty(0, np.int32))
         recent = m.month - left <= self.within_months
         eligible = rows[recent & (m.subs.carrier[rows] != run.carrier)]
-        rng = m.action_rng(run)
-        called = thin(rng, np.sort(eligible), self.reach)
-        if self.max_contacts_per_month is not None:
-            cap = int(self.max_contacts_per_month * m.rows_per_real)
-            if called.size > cap:
-                called = np.sort(rng.choice(called, size=cap, replace=False))
-        run.count("reached", called.size)
-        run.notes["called"] = called
-        return called
+        return calls.place_calls(run, m, np.sort(eligible), self.reach,
+                                 self.max_contacts_per_month)
 
     def incentives(self, run: Campaign, m: MonthContext) -> None:
         """Called former customers see the gift and the hassle taken away, for coming back."""
-        called = run.notes["called"]
-        pos = np.searchsorted(m.rows, called)
-        incentive = m.per_row_incentive()
-        incentive[pos, run.carrier] += self.offer_value + self.hassle_waived * m.costs.hassle[pos]
+        calls.offer_to_called(run, m, self.offer_value, self.hassle_waived)
 
     def settle(self, run: Campaign, m: MonthContext) -> None:
         """Count who came back.
 
         Remember this month's leavers, forget the returned and the rows newcomers took.
         """
-        called = run.notes["called"]
-        run.count("taken", int((m.flows.left[called] & (m.subs.carrier[called]
-                                                         == run.carrier)).sum()))
+        calls.count_won(run, m)
         rows = run.state.get("rows", np.empty(0, np.int64))
         left = run.state.get("left", np.empty(0, np.int32))
         keep = (m.subs.carrier[rows] != run.carrier) & ~np.isin(rows, m.flows.replaced)
