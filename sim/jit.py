@@ -20,3 +20,11 @@ import numba
 def njit[F: Callable](fn: F) -> F:
     """numba.njit with the project's settings: cached, no GIL, numpy's float errors."""
     return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
+
+
+def inline[F: Callable](fn: F) -> F:
+    """A compiled helper inlined into its callers (numba's IR inlining).
+
+    A loop that calls it with a constant bound then unrolls as if the body were written out.
+    """
+    return numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(fn)

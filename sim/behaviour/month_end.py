@@ -41,11 +41,13 @@ def _close_month(carrier, segment, brand_tier, spend, suspensions, discount, has
             discount_left[i] -= 1
         # the average monthly bill paid with this carrier (a running mean over the last
         # SPEND_WINDOW_MONTHS; the first month's bill exactly) earns stars, seed 003
-        window = min(np.int32(tenure[i]), SPEND_WINDOW_MONTHS)
+        # (most bills equal their average: those rows skip the update, a predictable branch)
         avg = avg_spend[i]
-        avg_spend[i] = bill if window <= 1 else avg + (bill - avg) / np.float32(window)
-        level = _stars(_score(brand_tier[i], tenure[i], avg_spend[i], suspensions[i])) \
-            * programme[c]
+        if bill != avg:
+            window = min(np.int32(tenure[i]), SPEND_WINDOW_MONTHS)
+            avg = bill if window <= 1 else avg + (bill - avg) / np.float32(window)
+            avg_spend[i] = avg
+        level = _stars(_score(brand_tier[i], tenure[i], avg, suspensions[i])) * programme[c]
         stars[i] = level
         totals[0, c] += 1.0
         totals[1, c] += bill
