@@ -76,6 +76,11 @@ def prepare_out_dir(out: Path, force: bool, names: Iterable[str] = ()) -> None:
     if out.is_dir() and any(out.iterdir()) and not force:
         raise OutputError(f"--out {out} already holds files; add --force to overwrite them "
                           "or choose another folder")
+    make_out_dir(out)
+
+
+def make_out_dir(out: Path) -> None:
+    """Create the output folder (and its parents), or say plainly why it cannot be used."""
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

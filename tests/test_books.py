@@ -29,7 +29,7 @@ def _lever_columns(ts: pd.DataFrame) -> list[str]:
         "retention_offers", "retained", "poaching_contacts", "poaching_wins", "profit")]
 
 
-def _same_outside_books(a: pd.DataFrame, b: pd.DataFrame) -> None:
+def assert_same_outside_books(a: pd.DataFrame, b: pd.DataFrame) -> None:
     keep = [c for c in a.columns if c not in _lever_columns(a)]
     pd.testing.assert_frame_equal(a[keep], b[keep])
 
@@ -46,14 +46,14 @@ def with_rivals() -> pd.DataFrame:
 ], ids=["warning that flags nobody", "poaching that matches nobody", "idle win-back"])
 def test_an_action_that_does_nothing_changes_nothing_with_rivals_active(with_rivals, action):
     ts = _ts(**RIVALS, **{"strategies.mobile": [action]})
-    _same_outside_books(ts, with_rivals)
+    assert_same_outside_books(ts, with_rivals)
 
 
 def test_a_zero_yuan_bonus_changes_nothing():
     base = _ts()
     zero = _ts(**{"strategies.unicom": [{"lever": "port_in_bonus", "start": "2019-03",
                                          "bonus": 0}]})
-    _same_outside_books(zero, base)
+    assert_same_outside_books(zero, base)
 
 
 def test_the_port_in_bonus_goes_to_ports_only():
@@ -64,7 +64,7 @@ def test_the_port_in_bonus_goes_to_ports_only():
     bonus = _ts(**closed, **{"strategies.unicom": [
         {"lever": "port_in_bonus", "start": "2019-03", "bonus": 300}]})
     assert bonus["port_in"].sum() == 0 and bonus["cost_port_in_bonus"].sum() == 0
-    _same_outside_books(bonus, base)
+    assert_same_outside_books(bonus, base)
 
 
 def test_an_extended_bonus_books_what_parity_books():
@@ -105,7 +105,7 @@ def test_bundle_fees_are_paid_by_buyers_only_and_a_bundle_not_worth_its_fee_sell
     assert (mobile["bundle_revenue"] <= 30 * mobile["bundles_sold"].cumsum() + 1e-6).all()
     dear = _ts(**{"strategies.mobile": [{**offer, "fee": 500, "monthly_value": 5}]})
     assert dear["bundles_sold"].sum() == 0
-    _same_outside_books(dear.drop(columns="bundles_sold"), _ts().drop(columns="bundles_sold"))
+    assert_same_outside_books(dear.drop(columns="bundles_sold"), _ts().drop(columns="bundles_sold"))
 
 
 def test_poaching_has_a_call_centre():

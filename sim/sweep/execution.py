@@ -43,7 +43,7 @@ from typing import Any
 import pandas as pd
 
 from sim import __version__
-from sim.outputs import OutputError, check_out_path, write_csv, write_json
+from sim.outputs import OutputError, check_out_path, make_out_dir, write_csv, write_json
 from sim.scenario.loading import ScenarioError, get_path, set_path
 from sim.sweep.design import plan_runs
 from sim.sweep.metrics import SERIES_COLUMNS, empty_series, metric_series, metric_value
@@ -489,14 +489,7 @@ def prepare_store(paths: SweepPaths, study_hash: str, base_hash: str, resume: bo
             raise OutputError(f"--out {out} already holds files; add --resume to finish that "
                               f"{what}, --force to start over, or choose another folder")
         remove_store(paths)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create --out {out}: {exc.strerror}; choose another path") \
-            from None
-    if not os.access(out, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write into --out {out} (permission denied); "
-                          "choose another path")
+    make_out_dir(out)
 
 
 def run_study(study_path: str | Path, out: str | Path, workers: int = 2,
