@@ -87,27 +87,26 @@ def _key(action) -> str:
     return json.dumps(action.model_dump(mode="json"), sort_keys=True)
 
 
+def _not_in(actions: list, others: list) -> list:
+    """The actions with no equal action left in `others` (a multiset difference)."""
+    left = [_key(a) for a in others]
+    out = []
+    for action in actions:
+        k = _key(action)
+        if k in left:
+            left.remove(k)
+        else:
+            out.append(action)
+    return out
+
+
 def changes_between(base: list, strategy: list) -> list[Change]:
     """The strategy's changes from the baseline's actions: additions, then removals.
 
     Actions are matched by their whole content (lever, months, magnitudes, cost), so an
     action both lists share is no change.
     """
-    left = [_key(a) for a in base]
-    added, removed = [], []
-    for action in strategy:
-        k = _key(action)
-        if k in left:
-            left.remove(k)
-        else:
-            added.append(action)
-    right = [_key(a) for a in strategy]
-    for action in base:
-        k = _key(action)
-        if k in right:
-            right.remove(k)
-        else:
-            removed.append(action)
+    added, removed = _not_in(strategy, base), _not_in(base, strategy)
     out, seen = [], {}
     for sign, action in [("+", a) for a in added] + [("-", a) for a in removed]:
         name = f"{sign} {action.name}"
