@@ -50,10 +50,13 @@ class CarrierAgent(mesa.Agent):
         return month_index(action.start, self.calendar_start)
 
     def apply_strategy(self, month: int) -> None:
-        """Build this month's offer from the actions active in `month` (0-based)."""
+        """Build this month's offer from the actions active in `month` (0-based).
+
+        A burn-in month (`month` < 0) has no actions: the offer is the base offer.
+        """
         offer = self.base_offer()
         self.active = []
-        for index, action in enumerate(self.actions):
+        for index, action in enumerate(self.actions if month >= 0 else ()):
             first = self._first_month(action)
             last = None if action.end is None else month_index(action.end, self.calendar_start)
             if first <= month and (last is None or month <= last):

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 STREAM_KEYS = {"experiences": 0, "social": 1, "consider": 2, "choose": 3, "levers": 4,
                "move": 5}
 
+#: First spawn-key element of the burn-in months' streams (months before the start).
+BURN_IN_KEY = 2**33
+
 
 def stream_key(name: str) -> int:
     """The spawn key of a named stream (listed streams keep their historical numbers)."""
@@ -40,14 +43,20 @@ class Streams(dict):
     """This month's random streams by name, each made on first use from the model's entropy."""
 
     def __init__(self, entropy: int, month: int):
-        """No streams yet; each is made on first use for `month` from `entropy`."""
+        """No streams yet; each is made on first use for `month` from `entropy`.
+
+        A burn-in month (`month` < 0, before the scenario's start) draws from streams of
+        its own, so a burn-in shifts none of the simulated months' draws.
+        """
         super().__init__()
         self.entropy, self.month = entropy, month
 
     def __missing__(self, name: str) -> np.random.Generator:
         """Make, keep and return the stream `name` (a PCG64 generator)."""
+        key = ((self.month, stream_key(name)) if self.month >= 0
+               else (BURN_IN_KEY, -self.month, stream_key(name)))
         rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(
-            self.entropy, spawn_key=(self.month, stream_key(name)))))
+            self.entropy, spawn_key=key)))
         self[name] = rng
         return rng
 
@@ -56,7 +65,7 @@ class Streams(dict):
 class MonthContext:
     """One month's shared state, filled phase by phase (see sim/month.py)."""
 
-    month: int                      # 0-based month being simulated
+    month: int                      # 0-based month being simulated (< 0: burn-in)
     label: str                      # its YYYY-MM
     rng: Streams
     spec: Any                       # the Scenario (sim.scenario.schema, which imports the
@@ -86,6 +95,11 @@ class MonthContext:
     moved: np.ndarray | None = None      # (n,) carrier changed this month (incl. newcomers)
     flows: Moves | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # the phases' own working values
+
+    @property
+    def burn_in(self) -> bool:
+        """A burn-in month before the start: MNP closed, no strategies, nothing recorded."""
+        return self.month < 0
 
     @property
     def n_carriers(self) -> int:

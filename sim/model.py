@@ -87,6 +87,8 @@ class MNPModel(mesa.Model):
                              "segment_ports": "segment_ports"},
             agenttype_reporters={CarrierAgent: reporters},
         )
+        self.burn_in_seconds = 0.0
+        self.burn_in(scenario.burn_in_months)
 
     @property
     def carrier_keys(self) -> tuple[str, ...]:
@@ -97,13 +99,30 @@ class MNPModel(mesa.Model):
         """This month's random streams by name, all derived from the model's generator."""
         return Streams(self._entropy, month)
 
+    def _context(self, month: int) -> MonthContext:
+        return MonthContext(month=month, label=month_label(self.spec.start, month),
+                            rng=self.month_streams(month), spec=self.spec, subs=self.subs,
+                            segments=self.segments, segment_codes=self.segment_codes,
+                            scale=self.scale)
+
+    def burn_in(self, months: int) -> None:
+        """Simulate `months` months before the start, MNP closed and no strategies.
+
+        Satisfaction, contracts, stars and the carriers' bases settle from their drawn
+        values; nothing is recorded and the simulated months' draws are unchanged
+        (the burn-in has random streams of its own). Counted in `burn_in_seconds`.
+        """
+        t0 = time.perf_counter()
+        for month in range(-months, 0):
+            m = self._context(month)
+            for _, phase in PHASES:
+                phase(self, m)
+        self.burn_in_seconds += time.perf_counter() - t0
+
     def step(self) -> None:
         """Simulate one month: every phase in order, each timed."""
         self.month_label = month_label(self.spec.start, self.month)
-        m = MonthContext(month=self.month, label=self.month_label,
-                         rng=self.month_streams(self.month), spec=self.spec, subs=self.subs,
-                         segments=self.segments, segment_codes=self.segment_codes,
-                         scale=self.scale)
+        m = self._context(self.month)
         for name, phase in PHASES:
             t0 = time.perf_counter()
             phase(self, m)

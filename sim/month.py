@@ -4,6 +4,9 @@ Each phase calls the mechanisms in sim/behaviour/ (each citing its seed) and the
 hooks of the carriers' active actions (sim/levers/base.py); the model times every
 phase in one place (`MNPModel.step`).
 
+A burn-in month (before the scenario's start, `MNPModel.burn_in`) runs the same
+phases with MNP closed and no strategies, and records nothing.
+
   strategy      carriers apply this month's actions and set their offers
   experiences   network problems, billing surprises, complaints, neglect, arrears
   satisfaction  drift toward perceived value for money
@@ -31,17 +34,20 @@ from sim.behaviour import (
 )
 from sim.behaviour.choice import choice_utilities
 from sim.behaviour.offers import MarketState
-from sim.behaviour.opening import porting_open
+from sim.behaviour.opening import porting_closed, porting_open
 from sim.behaviour.switching_cost import switching_cost
 from sim.context import MonthContext
 from sim.levers.base import Campaign
 
 
 def strategy(model: mesa.Model, m: MonthContext) -> None:
-    """Carriers apply the actions active this month; the market's offers follow."""
+    """Carriers apply the actions active this month; the market's offers follow.
+
+    In a burn-in month the carriers competing at the start make their base offers.
+    """
     for c in model.carriers:
         c.apply_strategy(m.month)
-    m.launched = np.array([c.launched(m.month) for c in model.carriers])
+    m.launched = np.array([c.launched(max(m.month, 0)) for c in model.carriers])
     spec = m.spec
     m.market = model.market = MarketState.from_offers(
         list(spec.carriers.values()), spec.population, spec.behaviour,
@@ -69,8 +75,11 @@ def satisfaction_drift(model: mesa.Model, m: MonthContext) -> None:
 def social_influence(model: mesa.Model, m: MonthContext) -> None:
     """Contacts' carriers and satisfaction; who may port this month; MNP awareness."""
     m.signals = model.social.signals(m.subs)
-    m.is_open, m.opening, m.port_hassle = porting_open(
-        m.spec.policy, m.spec.carrier_keys, m.spec.start, m.month, m.subs)
+    if m.burn_in:
+        m.is_open, m.opening, m.port_hassle = porting_closed(m.spec.policy, len(m.subs))
+    else:
+        m.is_open, m.opening, m.port_hassle = porting_open(
+            m.spec.policy, m.spec.carrier_keys, m.spec.start, m.month, m.subs)
     m.newly_aware = social.spread_awareness(m.rng["social"], m.subs, m.is_open, m.opening,
                                             m.signals, m.spec.policy.awareness)
 
@@ -108,7 +117,7 @@ def choose(model: mesa.Model, m: MonthContext) -> None:
 def move(model: mesa.Model, m: MonthContext) -> None:
     """Ports and new-number switches; leavers replaced by newcomers; actions settle."""
     subs, beh = m.subs, m.spec.behaviour
-    if model.snapshot_rows is not None:
+    if model.snapshot_rows is not None and not m.burn_in:
         m.extra["snapshot"] = model.before_moves(m)
     m.start_carrier = subs.carrier.copy()
     m.extra["satisfied"] = subs.satisfaction[model.report_rows] >= beh.satisfied_threshold
@@ -122,7 +131,13 @@ def move(model: mesa.Model, m: MonthContext) -> None:
 
 
 def update(model: mesa.Model, m: MonthContext) -> None:
-    """Loyalty quadrants, clocks and stars, the carriers' books, data collection."""
+    """Loyalty quadrants, clocks and stars, the carriers' books, data collection.
+
+    A burn-in month only closes the month (clocks and stars): nothing is recorded.
+    """
+    if m.burn_in:
+        month_end.close_month(m.subs, m.market)
+        return
     sample = model.report_rows
     quad = loyalty.quadrant_counts(m.extra["sample_values"], m.start_carrier[sample],
                                    m.extra["satisfied"], m.flows.left[sample], m.n_carriers)

@@ -29,6 +29,12 @@ def _national(policy: Policy, keys: tuple[str, ...], start: str,
             np.array([a is not None and month == a for a in at]))
 
 
+def porting_closed(policy: Policy, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-row answers of a month when nobody may port (a burn-in month before the start)."""
+    return (np.broadcast_to(np.array(False), n), np.broadcast_to(np.array(False), n),
+            np.broadcast_to(np.float32(policy.porting_hassle), n))
+
+
 def porting_open(policy: Policy, keys: tuple[str, ...], start: str, month: int,
                  subs: Subscribers) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-row (may port out, MNP opened to it this month, porting hassle in yuan).

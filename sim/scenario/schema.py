@@ -35,6 +35,11 @@ from sim.market import (
     Segment,
 )
 
+#: Default burn-in (months): the pre-MNP churn of the default scenario settles within
+#: this many months of a start from drawn traits (experiments/burn_in/settling.py).
+BURN_IN_MONTHS = 0
+
+
 class Scenario(Strict):
     """A complete scenario: market, population, policy, carriers and strategies."""
 
@@ -46,6 +51,13 @@ class Scenario(Strict):
                          description="First simulated month.")
     months: int = param(48, unit="months", source="scenario", ge=1, le=600,
                         description="Number of simulated months (one step each).")
+    burn_in_months: int = param(
+        BURN_IN_MONTHS, unit="months", ge=0, le=120,
+        source="assumption, set from the measured settling time of the pre-MNP churn "
+               "(experiments/burn_in/settling.py; docs/burn-in.md)",
+        description="Months simulated before `start` with MNP closed and no strategies, so "
+                    "satisfaction, contracts and stars settle from their drawn values; they "
+                    "are discarded from every output (0: start from the drawn population).")
     population: Population = Field(default_factory=Population)
     policy: Policy = Field(default_factory=Policy)
     behaviour: Behaviour = Field(default_factory=Behaviour)
