@@ -439,6 +439,12 @@ class Behaviour(Strict):
         description="Chance a subscriber reviews in the month the contract ends.")
     honeymoon: float = param(0.1, unit="satisfaction", source=ASSUMPTION, ge=0, le=1,
                              description="Satisfaction bonus on joining a new carrier.")
+    contract_renewal: float = param(
+        1.0, unit="multiple of the stationary signing rate", ge=0, le=10,
+        source=ASSUMPTION + " (1 holds each segment's contract_share stationary; "
+               "sim/behaviour/contracts.py)",
+        description="Subscribers off contract sign one with their carrier at this times "
+                    "share / ((1 - share) x contract months) a month (0: nobody re-signs).")
     value_sensitivity: float = param(
         1.0, unit="satisfaction per relative price gap", source=SEED["004"], ge=0,
         description="Satisfaction target falls by this times (own bill / market mean - 1).")

@@ -13,7 +13,8 @@ phases with MNP closed and no strategies, and records nothing.
   social        contacts' carriers, word of mouth; who may port; MNP awareness
   consider      who reviews their carrier this month (incl. actions' calls)
   choose        logit choice with switching costs and incentives; actions reconsider
-  move          ports, new-number switches, leaving and joining; actions settle
+  move          ports, new-number switches, leaving and joining; contracts signed;
+                actions settle
   update        tenure, contract, stars; loyalty quadrants; books; data collection
 """
 
@@ -25,6 +26,7 @@ import numpy as np
 from sim import books
 from sim.behaviour import (
     consideration,
+    contracts,
     experiences,
     loyalty,
     month_end,
@@ -126,6 +128,7 @@ def move(model: mesa.Model, m: MonthContext) -> None:
     moves.replace_leavers(m.rng["move"], subs, m.segments, m.market, beh, m.values_of,
                           m.spec.population.leave_rate, m.flows)
     m.moved = m.start_carrier != subs.carrier
+    contracts.sign_contracts(m.rng["contracts"], subs, m.segments, m.market, beh, m.moved)
     for run in _campaigns(m):
         run.action.settle(run, m)
 
