@@ -5,7 +5,8 @@ hooks of the carriers' active actions (sim/levers/base.py); the model times ever
 phase in one place (`MNPModel.step`).
 
 A burn-in month (before the scenario's start, `MNPModel.burn_in`) runs the same
-phases with MNP closed and no strategies, and records nothing.
+phases under the porting rules of the start month (MNP closed unless it is open at
+the start already), with no strategies, and records nothing.
 
   strategy      carriers apply this month's actions and set their offers
   experiences   network problems, billing surprises, complaints, neglect, arrears
@@ -36,7 +37,7 @@ from sim.behaviour import (
 )
 from sim.behaviour.choice import choice_utilities
 from sim.behaviour.offers import MarketState
-from sim.behaviour.opening import porting_closed, porting_open
+from sim.behaviour.opening import porting_in_burn_in, porting_open
 from sim.behaviour.switching_cost import switching_cost
 from sim.context import MonthContext
 from sim.levers.base import Campaign
@@ -78,7 +79,8 @@ def social_influence(model: mesa.Model, m: MonthContext) -> None:
     """Contacts' carriers and satisfaction; who may port this month; MNP awareness."""
     m.signals = model.social.signals(m.subs)
     if m.burn_in:
-        m.is_open, m.opening, m.port_hassle = porting_closed(m.spec.policy, len(m.subs))
+        m.is_open, m.opening, m.port_hassle = porting_in_burn_in(
+            m.spec.policy, m.spec.carrier_keys, m.spec.start, m.subs)
     else:
         m.is_open, m.opening, m.port_hassle = porting_open(
             m.spec.policy, m.spec.carrier_keys, m.spec.start, m.month, m.subs)

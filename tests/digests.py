@@ -39,6 +39,11 @@ CASES: dict[str, tuple[str, list[str], dict[str, str]]] = {
 for _path in sorted((ROOT / "scenarios" / "strategies").glob("*.yaml")):
     CASES[f"strategy_{_path.stem}"] = ("scenarios/china_mnp_2019.yaml",
                                        [SIZE, "months=24"], {"mobile": _path.stem})
+# without the burn-in: the code path of a scenario that sets burn_in_months: 0
+CASES["china_mnp_2019_no_burn_in"] = ("scenarios/china_mnp_2019.yaml",
+                                      [SIZE, "months=30", "burn_in_months=0"], {})
+CASES["false_loyalty_demo_no_burn_in"] = ("scenarios/false_loyalty_demo.yaml",
+                                          [SIZE, "burn_in_months=0"], {})
 CASES["rivals_bundles_warning_poaching"] = (
     "scenarios/china_mnp_2019.yaml", [SIZE, "months=24"],
     {"mobile": "retention_early_warning", "unicom": "bundles", "telecom": "targeted_poaching"})

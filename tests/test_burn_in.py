@@ -43,12 +43,23 @@ def test_burn_in_ages_the_population_and_conserves_it():
 
 
 def test_mnp_stays_closed_and_strategies_idle_during_burn_in():
-    """MNP open since before the start: nobody learns of it or ports in the burn-in."""
-    spec = make_scenario(**{"policy.mnp_start": "2018-01"}, burn_in_months=8)
-    fresh, burned = MNPModel(make_scenario(**{"policy.mnp_start": "2018-01"},
+    """MNP opening after the start: nobody learns of it in the burn-in; no action runs."""
+    spec = make_scenario(**{"policy.mnp_start": "2019-07"}, burn_in_months=8)
+    fresh, burned = MNPModel(make_scenario(**{"policy.mnp_start": "2019-07"},
                                            burn_in_months=0)), MNPModel(spec)
     assert burned.subs.aware.sum() == fresh.subs.aware.sum()  # no spread while closed
     assert all(not c.active for c in burned.carriers)
+
+
+def test_a_market_open_before_the_start_burns_in_open():
+    """MNP open since before the start: the burn-in keeps it open, so the first month
+    releases no pent-up porting (its ports are like the next months')."""
+    spec = make_scenario(**{"policy.mnp_start": "2017-01", "population.size": 40_000,
+                            "months": 6}, burn_in_months=24)
+    ports = run(spec).timeseries.groupby("month")["port_out"].sum().to_numpy()
+    assert ports[0] < 1.5 * ports[1:].mean()
+    assert MNPModel(spec).subs.aware.mean() > MNPModel(
+        make_scenario(**{"policy.mnp_start": "2017-01"}, burn_in_months=0)).subs.aware.mean()
 
 
 @pytest.mark.parametrize("months", [0, 3])

@@ -29,10 +29,16 @@ def _national(policy: Policy, keys: tuple[str, ...], start: str,
             np.array([a is not None and month == a for a in at]))
 
 
-def porting_closed(policy: Policy, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-row answers of a month when nobody may port (a burn-in month before the start)."""
-    return (np.broadcast_to(np.array(False), n), np.broadcast_to(np.array(False), n),
-            np.broadcast_to(np.float32(policy.porting_hassle), n))
+def porting_in_burn_in(policy: Policy, keys: tuple[str, ...], start: str,
+                       subs: Subscribers) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-row answers of a burn-in month (before the start): the rules of the start month.
+
+    MNP is closed where it opens after the start, and open (with its hassle) only where
+    it is open at the start already, so a market that opened years before the start
+    builds no pent-up demand; no launch publicity either way.
+    """
+    is_open, _, hassle = porting_open(policy, keys, start, 0, subs)
+    return is_open, np.broadcast_to(np.array(False), len(subs)), hassle
 
 
 def porting_open(policy: Policy, keys: tuple[str, ...], start: str, month: int,

@@ -35,9 +35,10 @@ from sim.market import (
     Segment,
 )
 
-#: Default burn-in (months): the pre-MNP churn of the default scenario settles within
-#: this many months of a start from drawn traits (experiments/burn_in/settling.py).
-BURN_IN_MONTHS = 0
+#: Default burn-in (months). From drawn traits the default scenario's pre-MNP churn falls
+#: from 0.22% to 0.07% a month; it stays within 15% of that level from month 25 on
+#: (10%: month 27), 1 M subscribers, seeds 1-3 (experiments/burn_in/settling.py).
+BURN_IN_MONTHS = 24
 
 
 class Scenario(Strict):
@@ -55,7 +56,8 @@ class Scenario(Strict):
         BURN_IN_MONTHS, unit="months", ge=0, le=120,
         source="assumption, set from the measured settling time of the pre-MNP churn "
                "(experiments/burn_in/settling.py; docs/burn-in.md)",
-        description="Months simulated before `start` with MNP closed and no strategies, so "
+        description="Months simulated before `start` under the start month's porting rules "
+                    "(MNP closed unless already open) and no strategies, so "
                     "satisfaction, contracts and stars settle from their drawn values; they "
                     "are discarded from every output (0: start from the drawn population).")
     population: Population = Field(default_factory=Population)
