@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-
-from sim import i18n  # noqa: E402
-from sim.axes import ReadableFormatter  # noqa: E402
-from sim.outputs import atomic_write  # noqa: E402
-from sim.style import (  # noqa: E402
+from sim import i18n
+from sim.axes import ReadableFormatter
+from sim.outputs import atomic_write
+from sim.style import (
     MARKET,
     QUADRANT_COLOURS,
     QUADRANTS,
@@ -208,14 +205,23 @@ def _save(fig, path: Path) -> None:
         ax.tick_params(axis="x", labelrotation=30)
     fig.tight_layout()
     atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
-    plt.close(fig)
+
+
+def _figure(rows: int, cols: int, figsize: tuple[float, float], **kwargs) -> tuple[Figure, list]:
+    """A figure and its axes, without pyplot (no figure manager, no global state).
+
+    Importing pyplot costs about a third of a second that a run's charts do not need.
+    """
+    fig = Figure(figsize=figsize)
+    grid = fig.subplots(rows, cols, squeeze=False, **kwargs)
+    return fig, list(grid.ravel())
 
 
 @i18n.in_language
 def plot_subscribers(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path,
                      lang: str = "en") -> None:
     """Subscribers (millions) and market share (%) per carrier over time."""
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+    fig, (ax1, ax2) = _figure(1, 2, (11, 4))
     draw_subscribers(ax1, ts, mnp_start, lang)
     draw_shares(ax2, ts, mnp_start, lang)
     fig.suptitle(title)
@@ -226,9 +232,7 @@ def _panels(count: int, width: float, sharey: bool) -> list[Axes]:
     """One panel per carrier (or the market), up to four a row; unused panels hidden."""
     cols = min(count, 4)
     rows = -(-count // cols)
-    fig, grid = plt.subplots(rows, cols, figsize=(width * cols, 4 * rows), sharey=sharey,
-                             squeeze=False)
-    axes = list(grid.ravel())
+    _, axes = _figure(rows, cols, (width * cols, 4 * rows), sharey=sharey)
     for ax in axes[count:]:
         ax.set_visible(False)
     return axes[:count]
@@ -238,7 +242,7 @@ def _panels(count: int, width: float, sharey: bool) -> list[Axes]:
 def plot_net_porting(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path,
                      lang: str = "en") -> None:
     """Monthly net porting and cumulative net porting per carrier."""
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+    fig, (ax1, ax2) = _figure(1, 2, (11, 4))
     draw_net_porting(ax1, ts, mnp_start, lang=lang)
     draw_net_porting(ax2, ts, mnp_start, cumulative=True, lang=lang)
     fig.suptitle(title)
@@ -249,7 +253,7 @@ def plot_net_porting(ts: pd.DataFrame, title: str, mnp_start: str | None, path: 
 def plot_churn(ts: pd.DataFrame, title: str, mnp_start: str | None, path: Path,
                lang: str = "en") -> None:
     """Monthly churn per carrier and market-wide."""
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, (ax,) = _figure(1, 1, (8, 4))
     draw_churn(ax, ts, mnp_start, lang)
     fig.suptitle(title)
     _save(fig, path)

@@ -1,6 +1,10 @@
 """Start-up: how long `mnp --help` and a tiny run take as whole processes, and where a
 tiny run's time goes.
 
+"import floor" is a process that imports only the libraries a run cannot do without
+(numpy, pandas, pydantic, PyYAML, numba, mesa, matplotlib's Figure, typer) and none of
+mnp-sim: no run can start faster than that on this machine.
+
 Each command runs `--repeat` times after one warm-up (which also fills numba's cache);
 the best and the median wall time are printed. A breakdown of one tiny run follows:
 imports, loading the scenario, the simulation, and writing tables, plots and report.
@@ -23,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "china_mnp_2019.yaml"
 TINY = ["--set", "population.size=1000", "--set", "months=1"]
+FLOOR = "import numpy, pandas, pydantic, yaml, numba, mesa, matplotlib.figure, typer"
 
 BREAKDOWN = f"""
 import time
@@ -59,6 +64,8 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         commands = {
+            "python (nothing imported)": [sys.executable, "-c", "pass"],
+            "import floor (libraries)": [sys.executable, "-c", FLOOR],
             "mnp --help": [sys.executable, "-m", "sim", "--help"],
             "tiny run (1,000 x 1 month)": [sys.executable, "-m", "sim", "run", str(SCENARIO),
                                            *TINY, "--out", f"{tmp}/tiny", "--force"],
