@@ -485,7 +485,8 @@ class Behaviour(Strict):
         "value_sensitivity: a wasted share w is a price premium of about w, but less visible "
         "than the price)",
         description="Satisfaction target falls by this times price sensitivity times the "
-                    "share of the bill paid for unused allowance or overage (0: plan fit "
-                    "plays no part).")
+                    "share of the bill paid for unused allowance or overage above the share "
+                    "expected (usage_misfit_mean x (1 - the carriers' mean plan_fit)); below "
+                    "it, the target rises (0: plan fit plays no part).")
 
 

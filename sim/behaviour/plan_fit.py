@@ -9,9 +9,11 @@ beta with mean `behaviour.usage_misfit_mean`): the share of the bill that would 
 wasted on unused allowance or overage on a plan range that fits nobody. With a
 carrier whose plans fit usage to degree `plan_fit` (0..1, per carrier) the share of the
 bill wasted is m x (1 - plan_fit), set whenever the subscriber takes a plan (at the
-start and on joining a carrier). It lowers the satisfaction target, like a price
-premium (sim/behaviour/satisfaction.py): a carrier whose plans fit better keeps
-satisfaction higher. A carrier's plan migration (sim/levers/plan_migration.py)
+start and on joining a carrier). Above the share subscribers expect (the mean misfit
+at the carriers' mean plan fit) it lowers the satisfaction target, like a price
+premium, and below it raises it (sim/behaviour/satisfaction.py; satisfaction is needs
+met against expectations, seed 002): a carrier whose plans fit better than its
+rivals' keeps satisfaction higher. A carrier's plan migration (sim/levers/plan_migration.py)
 moves mismatched subscribers onto fitting plans: their mismatch falls and they pay
 the wasted share less (`plan_saving`), which they lose on leaving.
 
