@@ -4,12 +4,15 @@ Each arm runs on the same seeds as its baseline (common random numbers), so an
 arm's effect is the paired difference, seed by seed: China Mobile's port-outs and
 net porting summed over the months run, with a 95% t-interval over the seeds.
 
-Arms (the first two on the default scenario, status quo for every carrier):
-- mechanism: defaults (bill shock and plan fit on) against both off;
-- plan fit: `plan_mismatch_weight` at its default against 0;
-- bill shock: its strengths at their defaults against 0, with China Mobile running
-  scenarios/strategies/retention_early_warning.yaml (discounts that run out), since
-  in the status quo nobody's bill rises.
+Arms (on the default scenario; each "on" side has the defaults):
+- mechanism: bill shock and plan fit on against both off, status quo for every
+  carrier (nobody's bill rises there, so this is plan fit alone);
+- bill_shock_retention: bill shock on against off, with China Mobile running
+  scenarios/strategies/retention_early_warning.yaml (discounts that run out);
+- bill_shock_promo: the same with China Mobile cutting its price 10% from the month
+  MNP opens for six months (a promotion that expires, seed 004);
+- plan_migration: China Mobile running scenarios/strategies/plan_migration.yaml
+  against the status quo, both with the mechanisms on.
 
     python experiments/mechanisms/promo_ablation.py    # 40,000 rows, 30 months, seeds 1-5
     python experiments/mechanisms/promo_ablation.py --size 8000 --seeds 1 2  # smoke run
@@ -34,13 +37,15 @@ SCENARIO = ROOT / "scenarios/china_mnp_2019.yaml"
 OUT = Path(__file__).with_name("promo_ablation.csv")
 SHOCK_OFF = ["behaviour.bill_shock_hit=0", "behaviour.bill_shock_review=0"]
 FIT_OFF = ["behaviour.plan_mismatch_weight=0"]
-#: arm -> (overrides of the "off" side, strategies of both sides)
+PROMO = ["strategies.mobile=[{lever: price_change, start: mnp, end: 'mnp+5', percent: -10}]"]
+#: arm -> ((overrides, strategies) of the "on" side, the same of the "off" side)
 ARMS = {
-    "mechanism": (SHOCK_OFF + FIT_OFF, {}),
-    "plan_fit": (FIT_OFF, {}),
-    "bill_shock": (SHOCK_OFF, {"mobile": "retention_early_warning"}),
+    "mechanism": (([], {}), (SHOCK_OFF + FIT_OFF, {})),
+    "bill_shock_retention": (([], {"mobile": "retention_early_warning"}),
+                             (SHOCK_OFF, {"mobile": "retention_early_warning"})),
+    "bill_shock_promo": ((PROMO, {}), (PROMO + SHOCK_OFF, {})),
+    "plan_migration": (([], {"mobile": "plan_migration"}), ([], {})),
 }
-
 
 def outcomes(overrides: list[str], strategies: dict[str, str], seed: int) -> dict[str, float]:
     """China Mobile's port-outs and net porting summed over the run (real subscribers)."""
@@ -68,10 +73,10 @@ def main() -> None:
     args = ap.parse_args()
     base = [f"population.size={args.size}", f"months={args.months}"]
     rows = []
-    for arm, (off, strategies) in ARMS.items():
+    for arm, ((on_set, on_strategies), (off_set, off_strategies)) in ARMS.items():
         for seed in args.seeds:
-            on = outcomes(base, strategies, seed)
-            no = outcomes(base + off, strategies, seed)
+            on = outcomes(base + on_set, on_strategies, seed)
+            no = outcomes(base + off_set, off_strategies, seed)
             rows.append({"arm": arm, "seed": seed, **{f"{k}_on": v for k, v in on.items()},
                          **{f"{k}_off": v for k, v in no.items()}})
             print(arm, seed, on, no, flush=True)
@@ -82,7 +87,7 @@ def main() -> None:
             diffs = (group[f"{out}_on"] - group[f"{out}_off"]).to_numpy()
             mean, lo, hi = interval(diffs)
             ref = float(group[f"{out}_off"].mean())
-            print(f"{arm:10s} {out:12s} off {ref/1e6:9.3f} M  on-off {mean/1e6:+8.3f} M "
+            print(f"{arm:20s} {out:12s} off {ref/1e6:9.3f} M  on-off {mean/1e6:+8.3f} M "
                   f"[{lo/1e6:+.3f}, {hi/1e6:+.3f}]  ({100*mean/abs(ref):+.1f}% "
                   f"[{100*lo/abs(ref):+.1f}, {100*hi/abs(ref):+.1f}])")
 
