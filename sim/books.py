@@ -99,6 +99,8 @@ def record(model: mesa.Model, m: MonthContext, quad: np.ndarray, census: Census,
             "complaints": lived.complaints[j] * scale,
             "complaints_resolved_well": lived.resolved_well[j] * scale,
             "bundle_share": census.mean(census.bundle_holders)[j],
+            "bill_shocks": m.shocks.per_carrier[j] * scale,
+            "plan_mismatch_mean": census.mean(census.plan_mismatch)[j],
             "subsidised_contracts": flows.subsidised[j] * scale,
             **lever_figures(runs, scale),
         }

@@ -62,6 +62,10 @@ FLOWS_AND_BOOKS: tuple[Column, ...] = (
     Column("complaints", SUBS, "Complaints made."),
     Column("complaints_resolved_well", SUBS, "Complaints resolved well."),
     Column("bundle_share", "fraction", "Share of subscribers holding a bundle."),
+    Column("bill_shocks", SUBS, "Subscribers whose bill rose over last month's with the "
+                                "carrier (a promotion or discount ending, a price rise)."),
+    Column("plan_mismatch_mean", "fraction of the bill", "Mean share of the bill paid for "
+                                                         "unused allowance or overage."),
 )
 MOVES_TAIL: tuple[Column, ...] = (
     Column("subsidised_contracts", SUBS, "New customers who signed a handset-subsidy "

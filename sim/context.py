@@ -17,6 +17,7 @@ import numpy as np
 from sim.behaviour.choice import carrier_values
 
 if TYPE_CHECKING:
+    from sim.behaviour.bill_shock import BillShocks
     from sim.behaviour.experiences import Experiences
     from sim.behaviour.offers import MarketState
     from sim.behaviour.moves import Moves
@@ -77,6 +78,7 @@ class MonthContext:
     market: MarketState | None = None
     launched: np.ndarray | None = None  # (N,) bool: carriers competing this month
     lived: Experiences | None = None
+    shocks: BillShocks | None = None  # this month's bill shocks (sim/behaviour/bill_shock.py)
     signals: SocialSignals | None = None
     is_open: np.ndarray | None = None   # per row: may port out this month
     opening: np.ndarray | None = None   # per row: MNP opened to it this month

@@ -376,6 +376,12 @@ class Carrier(Strict):
     suspension_on_arrears: float = param(
         0.5, unit="probability", source=SEED["002"], ge=0, le=1,
         description="Chance arrears lead to a quick suspension.")
+    plan_fit: float = param(
+        0.6, unit="0..1", source=SEED["004"] + " (plans that do not fit usage); " + ASSUMPTION
+        + " (no published figure per carrier: all three alike)", ge=0, le=1,
+        description="How well the carrier's plan range fits its subscribers' usage: a "
+                    "subscriber's share of the bill paid for unused allowance or overage is "
+                    "their usage misfit times (1 - plan_fit); 1 fits everyone.")
 
 
 class Behaviour(Strict):
@@ -448,5 +454,42 @@ class Behaviour(Strict):
     value_sensitivity: float = param(
         1.0, unit="satisfaction per relative price gap", source=SEED["004"], ge=0,
         description="Satisfaction target falls by this times (own bill / market mean - 1).")
+    bill_shock_hit: float = param(
+        0.3, unit="satisfaction per unit relative rise of the bill", ge=0, le=5,
+        source=SEED["004"] + " (promotions that expire, poor renewal offers); " + ASSUMPTION
+        + " (a 20% rise, e.g. a 20% retention discount ending, costs 0.06: less than a "
+          "network problem's 0.08, as it is expected)",
+        description="Satisfaction lost in a month the bill rises over last month's, times the "
+                    "relative rise (capped at a doubling); 0 with bill_shock_review 0: no "
+                    "bill shock.")
+    bill_shock_review: float = param(
+        1.0, unit="probability per unit relative rise of the bill", ge=0, le=20,
+        source=SEED["004"] + "; " + ASSUMPTION + " (a 20% rise prompts a review with chance "
+        "0.2, twice the chance after a bad experience)",
+        description="Chance of reviewing the carrier in the month the bill rises, times the "
+                    "relative rise (at most 1).")
+    bill_shock_threshold: float = param(
+        0.05, unit="relative rise", source=ASSUMPTION + " (rises of a few yuan pass unnoticed)",
+        ge=0, le=1,
+        description="A bill rise smaller than this share of last month's bill is no shock.")
+    usage_misfit_mean: float = param(
+        0.25, unit="share of the bill at plan_fit 0", ge=0, lt=1,
+        source=SEED["004"] + " (plans that do not fit usage); " + ASSUMPTION
+        + " (with plan_fit 0.6 a subscriber wastes 10% of the bill on average; kept modest: "
+          "UK bill analyses report more, e.g. Billmonitor 2011, 76% on the wrong tariff "
+          "wasting GBP 195 a year, https://www.mobilephone.co.uk/news/2011/apr/"
+          "nearly-gbp195-billion-wasted-on-mobile-phone-bills-97991454.html)",
+        description="Mean usage misfit, drawn per subscriber (beta, concentration 4) when the "
+                    "population is created: the share of the bill paid for unused allowance "
+                    "or overage on a carrier whose plans fit nobody.")
+    plan_mismatch_weight: float = param(
+        0.5, unit="satisfaction per unit share of the bill wasted", ge=0, le=5,
+        source=SEED["004"] + " (feeling it is 'not worth it'); " + ASSUMPTION + " (half of "
+        "value_sensitivity: a wasted share w is a price premium of about w, but less visible "
+        "than the price)",
+        description="Satisfaction target falls by this times price sensitivity times the "
+                    "share of the bill paid for unused allowance or overage above the share "
+                    "expected (usage_misfit_mean x (1 - the carriers' mean plan_fit)); below "
+                    "it, the target rises (0: plan fit plays no part).")
 
 

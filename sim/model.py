@@ -14,7 +14,7 @@ from collections import defaultdict
 import mesa
 import numpy as np
 
-from sim.behaviour import loyalty, social
+from sim.behaviour import loyalty, plan_fit, social
 from sim.behaviour.offers import MarketState
 from sim.behaviour.stars import rate_initial_stars
 from sim.carriers import CarrierAgent
@@ -60,6 +60,9 @@ class MNPModel(mesa.Model):
         self.subs, self.segments = create_subscribers(
             self.rng, scenario.population, list(scenario.carriers.values()),
             scenario.segment_splits(), scenario.policy)
+        # the usage misfit comes from a stream of its own: no other draw shifts
+        plan_fit.init_plans(Streams(self._entropy, 0)[plan_fit.CREATION_STREAM], self.subs,
+                            self.market, scenario.behaviour.usage_misfit_mean)
         rate_initial_stars(self.subs, self.market.list_prices)
         self.segment_codes = {name: i for i, name in enumerate(self.segments.names)}
         self.subs.stars[~self.market.star_programme[self.subs.carrier]] = 0

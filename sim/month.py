@@ -9,7 +9,8 @@ phases under the porting rules of the start month (MNP closed unless it is open 
 the start already), with no strategies, and records nothing.
 
   strategy      carriers apply this month's actions and set their offers
-  experiences   network problems, billing surprises, complaints, neglect, arrears
+  experiences   network problems, billing surprises, complaints, neglect, arrears;
+                bill shocks (a bill above last month's)
   satisfaction  drift toward perceived value for money
   social        contacts' carriers, word of mouth; who may port; MNP awareness
   consider      who reviews their carrier this month (incl. actions' calls)
@@ -26,6 +27,7 @@ import numpy as np
 
 from sim import books
 from sim.behaviour import (
+    bill_shock,
     consideration,
     contracts,
     experiences,
@@ -65,9 +67,10 @@ def _campaigns(m: MonthContext) -> list[Campaign]:
 
 
 def lived_experiences(model: mesa.Model, m: MonthContext) -> None:
-    """Network problems, billing surprises, complaints, neglect, arrears."""
+    """Network problems, billing surprises, complaints, neglect, arrears; bill shocks."""
     m.lived = experiences.live_experiences(m.rng["experiences"], m.subs, m.segments, m.market,
                                            m.spec.behaviour)
+    m.shocks = bill_shock.bill_shock(m.rng["bill_shock"], m.subs, m.market, m.spec.behaviour)
 
 
 def satisfaction_drift(model: mesa.Model, m: MonthContext) -> None:
@@ -96,9 +99,10 @@ def consider(model: mesa.Model, m: MonthContext) -> None:
         called = run.action.contact(run, m)
         if called is not None:
             m.contacted.append(called)
+    called = [*m.contacted, m.shocks.review] if m.shocks.review.size else m.contacted
     m.rows = consideration.reviewers(m.rng["consider"], subs, m.segments, m.lived.bad,
                                      m.contract_ended, m.newly_aware, m.signals,
-                                     m.spec.behaviour, m.spec.population.social, m.contacted)
+                                     m.spec.behaviour, m.spec.population.social, called)
     m.extra["report_costs"] = switching_costs_of(m, model.report_rows)
 
 

@@ -63,6 +63,11 @@ class Subscribers:
     weak_coverage: np.ndarray      # bool, lives/works where coverage is weak
     discount: np.ndarray           # uint8, personal discount in % (retention/renewal offers)
     discount_left: np.ndarray      # uint8, months the discount still runs
+    last_bill: np.ndarray          # float32, bill paid last month (yuan; 0: none yet)
+    usage_misfit: np.ndarray       # float32, share of the bill wasted on a plan fitting nobody
+    plan_mismatch: np.ndarray      # float32, share of the bill paid for unused allowance or
+    #                                overage on the current plan (sim/behaviour/plan_fit.py)
+    plan_saving: np.ndarray        # float32, share of the list bill saved by a fitted plan
 
     def __len__(self) -> int:
         """The number of rows."""
@@ -164,5 +169,9 @@ def create_subscribers(rng: np.random.Generator, pop: Population, carriers: list
         weak_coverage=rng.random(n) < pop.weak_coverage_share,
         discount=np.zeros(n, dtype=np.uint8),
         discount_left=np.zeros(n, dtype=np.uint8),
+        last_bill=np.zeros(n, dtype=np.float32),
+        usage_misfit=np.zeros(n, dtype=np.float32),  # drawn by sim.behaviour.plan_fit
+        plan_mismatch=np.zeros(n, dtype=np.float32),
+        plan_saving=np.zeros(n, dtype=np.float32),
     )
     return subs, tables

@@ -22,6 +22,7 @@ EVERY_LEVER = {
         {"lever": "win_back", "start": "2019-07", "reach": 0.5},
         {"lever": "bundle_offer", "start": "2019-02", "take_up": 0.05},
         {"lever": "handset_subsidy", "start": "2019-02", "subsidy": 600},
+        {"lever": "plan_migration", "start": "2019-07"},
     ],
 }
 

@@ -7,7 +7,7 @@ Utility of carrier j for subscriber i, in yuan/month:
            + word_of_mouth * (share of i's contacts on j who are satisfied - 0.5)
            + [j is current] * (satisfaction_weight * (satisfaction_i - 0.5)
                                + what i enjoys only by staying: a running discount,
-                                 star rewards, bundle value)
+                                 a fitted plan's saving, star rewards, bundle value)
 Staying is free; moving to j costs the switching cost and gains j's incentives
 (port-in bonus, expected handset subsidy, a poacher's targeted offer); staying
 can gain a retention incentive (renewal or parity claim). One-off yuan are spread
@@ -40,7 +40,7 @@ def _value(k, i, j, s, weight, area, own_net, own_svc, inv, on_carrier, satisfie
 
 @njit
 def _carrier_values(carrier, segment, weak, spend, price_sens, net_sens, svc_sens,
-                    satisfaction, discount, discount_left, stars, pays_fee,
+                    satisfaction, discount, discount_left, saving, stars, pays_fee,
                     on_carrier, satisfied, inv_degree,
                     price, segment_value, network, service, brand,
                     star_value, bundle_value, bundle_fee, peer_pull, word_of_mouth,
@@ -70,6 +70,9 @@ def _carrier_values(carrier, segment, weak, spend, price_sens, net_sens, svc_sen
         stay = satisfaction_weight * (satisfaction[i] - 0.5)
         if discount_left[i] > 0:
             stay += price_sens[i] * price[c, s] * spend[i] * discount[i] / 100.0
+        if saving[i] > 0:  # a fitted plan's saving (sim/levers/plan_migration.py), after
+            kept = 1.0 - discount[i] / 100.0 if discount_left[i] > 0 else 1.0  # any discount
+            stay += price_sens[i] * price[c, s] * spend[i] * saving[i] * kept
         stay += star_value[c] * stars[i] + bundle_value[c] * pays_fee[i]
         stay -= price_sens[i] * bundle_fee[c] * pays_fee[i]  # a bought bundle, net of its fee
         staying[k] = stay
@@ -82,8 +85,8 @@ def carrier_values(subs: Subscribers, market: MarketState, signals: SocialSignal
     """Each of `rows`' value of each carrier before switching costs, and what only staying adds.
 
     V (m, N) is in yuan/month; the part of the current carrier's value that comes only from
-    staying (m,) is own satisfaction, a running personal discount, star rewards and bundle
-    value, which a newcomer in the same row would not have.
+    staying (m,) is own satisfaction, a running personal discount, a fitted plan's saving,
+    star rewards and bundle value, which a newcomer in the same row would not have.
 
     Only the rows that need it are valued (reviewers, newcomers, the report sample):
     a month's cost then follows the number of decisions, not the population.
@@ -96,7 +99,7 @@ def carrier_values(subs: Subscribers, market: MarketState, signals: SocialSignal
                     subs.weak_coverage.view(np.uint8), subs.spend_factor, subs.price_sensitivity,
                     subs.network_sensitivity, subs.service_sensitivity, subs.satisfaction,
                     subs.discount,
-                    subs.discount_left, subs.stars, subs.pays_bundle_fee,
+                    subs.discount_left, subs.plan_saving, subs.stars, subs.pays_bundle_fee,
                     signals.on_carrier, signals.satisfied, signals.inv_degree,
                     price, market.segment_value, market.network_by_area,
                     market.service_quality, market.brand,

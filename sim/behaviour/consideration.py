@@ -2,7 +2,8 @@
 
 Triggers: the contract ends, a bad experience, contacts who just moved, learning
 that MNP is open (publicity prompts people to reconsider), or the segment's base
-review rate, or a call from a rival's poaching campaign (seeds 003, 004). Only
+review rate, a bill shock (the bill rose over last month's), or a call from a
+rival's poaching campaign (seeds 003, 004). Only
 reviewers make a choice; everyone else stays.
 """
 
@@ -23,7 +24,8 @@ def reviewers(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables
               contacted: list[np.ndarray] = ()) -> np.ndarray:
     """Row indices (ascending, unique) of subscribers reviewing their carrier.
 
-    `contacted`: rows a rival's poaching campaign called this month; all of them review.
+    `contacted`: rows an action called this month (a rival's poaching campaign) or a bill
+    shock prompted to review (sim/behaviour/bill_shock.py); all of them review.
     """
     told = np.flatnonzero(signals.moved_contacts > 0)
     p_told = 1.0 - (1.0 - social.mover_review_boost) ** signals.moved_contacts[told]

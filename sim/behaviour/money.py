@@ -1,7 +1,8 @@
 """Bills and revenue (seeds 000, 004): what subscribers pay and what carriers earn.
 
 A subscriber's bill is the carrier's price (times any segment-plan factor) times
-the subscriber's spend factor, less any personal retention discount still running.
+the subscriber's spend factor, less a fitted plan's saving (sim/levers/plan_migration.py)
+and any personal retention discount still running.
 A carrier's revenue is its bills, plus add-on and hidden-fee revenue (which falls
 as billing transparency rises, seed 000), plus bundle fees.
 """

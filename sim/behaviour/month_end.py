@@ -4,8 +4,10 @@ One pass over every subscriber does all three, because they read the same column
 - tenure, contract months and personal-discount months advance;
 - star levels follow tenure and the list bill (seed 003); carriers without a star
   programme give none;
-- per carrier: subscribers, bills paid (after personal discounts), bundle holders,
-  and the sums of satisfaction, awareness and stars. The books and the collected
+- each row's bill paid is kept for next month's bill shock (sim/behaviour/bill_shock.py);
+- per carrier: subscribers, bills paid (after personal discounts and fitted plans'
+  savings), bundle holders, and the sums of satisfaction, awareness, stars and plan
+  mismatch. The books and the collected
   series need only these, so what is stored per month does not grow with the
   population.
 """
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.behaviour.bill_shock import paid_bill
 from sim.behaviour.stars import SPEND_WINDOW_MONTHS, _score, _stars
 from sim.jit import njit
 from sim.population import Subscribers
@@ -29,16 +32,16 @@ TENURE_CAP = np.iinfo(np.uint16).max  # months; tenure stops counting here
 
 @njit
 def _close_month(carrier, segment, brand_tier, spend, suspensions, discount, has_bundle,
-                 pays_fee, satisfaction, aware, price, programme, tenure, contract_left,
-                 discount_left, avg_spend, stars, totals):
+                 pays_fee, satisfaction, aware, saving, mismatch, price, programme, tenure,
+                 contract_left, discount_left, avg_spend, stars, last_bill, totals):
     for i in range(carrier.size):
         tenure[i] += tenure[i] < TENURE_CAP
         contract_left[i] -= contract_left[i] > 0
         c = carrier[i]
-        bill = price[c, segment[i]] * spend[i]
-        if discount_left[i] > 0:  # bills paid this month, before the discount runs down
-            bill *= np.float32(1.0) - np.float32(discount[i]) / np.float32(100.0)
-            discount_left[i] -= 1
+        bill = paid_bill(price[c, segment[i]], spend[i], saving[i], discount[i],
+                         discount_left[i])  # bills paid this month
+        discount_left[i] -= discount_left[i] > 0  # before the discount runs down
+        last_bill[i] = bill  # what a rise next month is measured from (bill shock)
         # the average monthly bill paid with this carrier (a running mean over the last
         # SPEND_WINDOW_MONTHS; the first month's bill exactly) earns stars, seed 003
         # (most bills equal their average: those rows skip the update, a predictable branch)
@@ -56,6 +59,7 @@ def _close_month(carrier, segment, brand_tier, spend, suspensions, discount, has
         totals[4, c] += aware[i]
         totals[5, c] += level
         totals[6, c] += pays_fee[i]
+        totals[7, c] += mismatch[i]
 
 
 @dataclass
@@ -69,6 +73,7 @@ class Census:
     aware: np.ndarray
     stars: np.ndarray
     bundle_payers: np.ndarray   # holders paying a bundle fee (bought under an offer)
+    plan_mismatch: np.ndarray   # sum of the share of the bill wasted (plan fit)
 
     def mean(self, total: np.ndarray) -> np.ndarray:
         """Per-carrier mean of one of the sums."""
@@ -77,12 +82,12 @@ class Census:
 
 def close_month(subs: Subscribers, market: MarketState) -> Census:
     """Advance every subscriber's clocks, re-rate stars and take the carriers' totals."""
-    totals = np.zeros((7, len(market.price)), dtype=np.float64)
+    totals = np.zeros((8, len(market.price)), dtype=np.float64)
     # codes are never negative: unsigned views spare the compiled loop its index checks
     u8 = lambda column: column.view(np.uint8)  # noqa: E731
     _close_month(u8(subs.carrier), u8(subs.segment), u8(subs.brand_tier), subs.spend_factor,
                  subs.suspensions, subs.discount, subs.has_bundle, subs.pays_bundle_fee,
-                 subs.satisfaction, subs.aware, market.list_prices, market.star_programme,
-                 subs.tenure, subs.contract_left, subs.discount_left, subs.avg_spend,
-                 subs.stars, totals)
+                 subs.satisfaction, subs.aware, subs.plan_saving, subs.plan_mismatch,
+                 market.list_prices, market.star_programme, subs.tenure, subs.contract_left,
+                 subs.discount_left, subs.avg_spend, subs.stars, subs.last_bill, totals)
     return Census(*totals)

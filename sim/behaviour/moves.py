@@ -5,8 +5,10 @@ port (keeps the number); any other move is a switch with a new number, which the
 subscriber only makes when it outweighs losing the number. Leaving the market is
 kept apart from both: each leaver's row is taken by a newcomer (saturated market)
 who picks a carrier by the same logit rule with no switching cost.
-Tenure, contract, suspensions, stars and their benefits, and personal discounts
-reset on every move; a carrier's handset subsidy puts some new customers on contract.
+Tenure, contract, suspensions, stars and their benefits, personal discounts and
+fitted plans reset on every move (the new carrier's standard plan,
+sim/behaviour/plan_fit.py); a carrier's handset subsidy puts some new customers on
+contract.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.behaviour.offers import MarketState
+from sim.behaviour.plan_fit import assign_plans
 from sim.behaviour.satisfaction import satisfaction_target
 from sim.draws import chance, events, gumbel
 from sim.population import SegmentTables, Subscribers
@@ -65,6 +68,7 @@ def start_with_carrier(rng: np.random.Generator, subs: Subscribers, tables: Segm
     subs.in_arrears[rows] = False
     subs.stars[rows] = 0
     subs.discount_left[rows] = 0
+    assign_plans(subs, market, rows)  # the new carrier's standard plan, no fitted saving
     target = satisfaction_target(subs, market, beh, rows)
     subs.satisfaction[rows] = np.minimum(target + np.float32(beh.honeymoon), 1.0)
     return np.bincount(carrier[subsidised], minlength=len(market.price))

@@ -97,6 +97,7 @@ class MarketState:
     bundle_take_up: np.ndarray   # probability/month a non-holder takes a bundle
     addon_share: np.ndarray      # fraction of ARPU at transparency 0
     suspension_on_arrears: np.ndarray  # probability
+    plan_fit: np.ndarray         # 0..1: how well the carrier's plans fit usage
     launched: np.ndarray         # bool: competing this month (others cannot be chosen)
 
     @classmethod
@@ -144,6 +145,7 @@ class MarketState:
             bundle_take_up=per("bundle_take_up"),
             addon_share=arr([c.addon_revenue_share for c in carriers]),
             suspension_on_arrears=arr([c.suspension_on_arrears for c in carriers]),
+            plan_fit=arr([c.plan_fit for c in carriers]),
             launched=np.asarray(launched, dtype=bool),
         )
 

@@ -31,6 +31,8 @@ COST_RULES: dict[str, tuple[str, str]] = {
     "price_change": ("", ""),
     "segment_plan": ("{cost_share_of_value} x {extra_value} per segment subscriber-month",
                      "每细分用户每月 {cost_share_of_value} x {extra_value}"),
+    "plan_migration": ("{cost_per_contact} per contact (the saving shows as lower revenue)",
+                       "每次联系 {cost_per_contact}(用户节省的话费计为收入减少)"),
     "port_in_bonus": ("{bonus} per port-in", "每携入 {bonus}"),
     "handset_subsidy": ("{subsidy} per subsidised contract", "每份补贴合约 {subsidy}"),
     "targeted_poaching": ("{cost_per_contact} per contact + {offer_value} per customer won",

@@ -221,6 +221,7 @@ LEVERS_ZH: dict[str, str] = {
     "complaint_follow_up": "投诉回访与补偿", "ai_human_support": "智能加人工客服",
     "network_quality_change": "网络质量投资", "transparency_change": "资费透明",
     "bundle_offer": "融合套餐", "existing_customer_parity": "老用户同享优惠",
+    "plan_migration": "套餐适配迁移",
 }
 
 UNITS_ZH: dict[str, str] = {

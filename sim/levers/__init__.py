@@ -15,6 +15,7 @@ from sim.levers.base import Action, Campaign, Column, Cost, Offer, Usage
 from sim.levers.bundles import BundleOffer
 from sim.levers.network import NetworkQualityChange
 from sim.levers.parity import ExistingCustomerParity
+from sim.levers.plan_migration import PlanMigration
 from sim.levers.price import PriceChange, SegmentPlan
 from sim.levers.retention import ChurnEarlyWarning, LoyaltyRewards, RenewalOffer, RetentionOffer
 from sim.levers.service import (
@@ -55,4 +56,4 @@ __all__ = ["LEVERS", "LEVER_KINDS", "Action", "AnyAction", "Campaign", "Column",
            "ChurnEarlyWarning", "RenewalOffer", "LoyaltyRewards", "RetentionOffer",
            "ServiceQualityChange", "FirstContactResolution", "ComplaintDeadline",
            "ComplaintFollowUp", "AiHumanSupport", "NetworkQualityChange", "TransparencyChange",
-           "BundleOffer", "ExistingCustomerParity"]
+           "BundleOffer", "ExistingCustomerParity", "PlanMigration"]
