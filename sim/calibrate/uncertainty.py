@@ -50,20 +50,20 @@ def seed_variance(result: Calibrated) -> float:
     return float((t.weights[use] * var[use]).mean() * (1.0 + 1.0 / result.settings.replicates))
 
 
-def threshold(result: Calibrated) -> float:
-    """The largest loss inside the 95% likelihood-ratio region."""
+def threshold(result: Calibrated, level: float = LEVEL) -> float:
+    """The largest loss inside the likelihood-ratio region at `level` (default 95%)."""
     problem = result.problem
     use = problem.fitted & (problem.targets.weights > 0)
     total_weight = float(problem.targets.weights[use].sum())
     dof = max(int(use.sum()) - len(problem.fits), 1)
     sigma2 = max(result.best_loss * total_weight / dof, seed_variance(result))
-    return result.best_loss + stats.chi2.ppf(LEVEL, 1) * sigma2 / total_weight
+    return result.best_loss + stats.chi2.ppf(level, 1) * sigma2 / total_weight
 
 
-def intervals(result: Calibrated) -> pd.DataFrame:
-    """One row per parameter: best value, 95% interval, and whether it reaches a bound."""
+def intervals(result: Calibrated, level: float = LEVEL) -> pd.DataFrame:
+    """One row per parameter: best value, interval at `level` (default 95%), open or not."""
     problem = result.problem
-    cut = threshold(result)
+    cut = threshold(result, level)
     scored = result.candidates[np.isfinite(result.candidates["loss"])]
     inside = scored[scored["loss"] <= cut]
     rows = []
