@@ -63,6 +63,8 @@ class Subscribers:
     weak_coverage: np.ndarray      # bool, lives/works where coverage is weak
     discount: np.ndarray           # uint8, personal discount in % (retention/renewal offers)
     discount_left: np.ndarray      # uint8, months the discount still runs
+    points: np.ndarray             # float32, loyalty points held, in yuan of value (seed 002)
+    points_expiring: np.ndarray    # float32, the part of them that lapses at the next clearing
 
     def __len__(self) -> int:
         """The number of rows."""
@@ -164,5 +166,7 @@ def create_subscribers(rng: np.random.Generator, pop: Population, carriers: list
         weak_coverage=rng.random(n) < pop.weak_coverage_share,
         discount=np.zeros(n, dtype=np.uint8),
         discount_left=np.zeros(n, dtype=np.uint8),
+        points=np.zeros(n, dtype=np.float32),
+        points_expiring=np.zeros(n, dtype=np.float32),
     )
     return subs, tables
