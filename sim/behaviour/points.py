@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.draws import chance
+from sim.jit import njit
 
 if TYPE_CHECKING:
     from sim.behaviour.offers import MarketState
@@ -80,6 +81,16 @@ def bills(subs: Subscribers, market: MarketState, rows: np.ndarray | slice) -> n
     return market.list_price(subs.carrier[rows], subs.segment[rows]) * subs.spend_factor[rows]
 
 
+@njit
+def _accrue(carrier, segment, spend, price, accrual, points):
+    """points[i] += accrual_c x list bill, for every row (one pass, no temporaries)."""
+    for i in range(carrier.size):
+        c = carrier[i]
+        rate = accrual[c]
+        if rate > 0:
+            points[i] += rate * (price[c, segment[i]] * spend[i])
+
+
 def monthly(rng: np.random.Generator, subs: Subscribers, market: MarketState, beh: Behaviour,
             label: str) -> PointsMonth:
     """Accrue this month's points, clear the lapsing ones, and hit satisfaction on lapses."""
@@ -89,7 +100,8 @@ def monthly(rng: np.random.Generator, subs: Subscribers, market: MarketState, be
         return out
     carrier = subs.carrier
     if market.points_accrual.any():
-        subs.points += market.points_accrual[carrier] * bills(subs, market, slice(None))
+        _accrue(carrier.view(np.uint8), subs.segment.view(np.uint8), subs.spend_factor,
+                market.list_prices.astype(np.float32), market.points_accrual, subs.points)
     ends = clearing(market, label)
     if not ends.any():
         return out
@@ -115,19 +127,31 @@ def forfeit(subs: Subscribers, rows: np.ndarray) -> np.ndarray:
     return subs.points[rows]
 
 
+@njit
+def _add_value(rows, segment, spend, price_sens, price, worth, values):
+    """values[k, j] += sensitivity x list bill at j x worth_j for row rows[k]."""
+    n = values.shape[1]
+    for k in range(rows.size):
+        i = rows[k]
+        s = segment[i]
+        weight = price_sens[i] * spend[i]
+        for j in range(n):
+            values[k, j] += np.float32(weight * price[j, s] * worth[j])
+
+
 def add_points_value(values: np.ndarray, subs: Subscribers, market: MarketState,
                      rows: np.ndarray) -> None:
     """Add, in place, each carrier's points to `rows`' values (m, N) in yuan/month.
 
     price sensitivity x list bill at j x accrual_j x handling_j; nothing where no carrier
-    runs a programme.
+    runs a programme. One compiled pass (reviewers, newcomers and the report sample).
     """
     worth = (market.points_accrual * market.points_handling).astype(np.float32)
     if not worth.any() or rows.size == 0:
         return
-    seg = subs.segment[rows].astype(np.int64)
-    bill = market.list_prices.astype(np.float32)[:, seg].T * subs.spend_factor[rows, None]
-    values += (subs.price_sensitivity[rows, None] * bill) * worth
+    _add_value(np.asarray(rows, dtype=np.int64), subs.segment.view(np.uint8),
+               subs.spend_factor, subs.price_sensitivity,
+               market.list_prices.astype(np.float32), worth, values)
 
 
 def balances(subs: Subscribers, n_carriers: int) -> np.ndarray:

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.jit import njit
+
 if TYPE_CHECKING:
     from sim.behaviour.offers import MarketState
     from sim.market import Behaviour
@@ -53,26 +55,36 @@ def sub_brand_pull(sub_brands: np.ndarray, beh: Behaviour) -> np.ndarray:
     return (np.float32(beh.sub_brand_price_pull) * extra_brands(sub_brands)).astype(np.float32)
 
 
+@njit
+def _add_pull(rows, carrier, segment, spend, price_sens, price, pull, values):
+    """values[k, j] += pull_c x sensitivity x max(bill_c - bill_j, 0) for row rows[k] on c."""
+    n = values.shape[1]
+    for k in range(rows.size):
+        i = rows[k]
+        c = carrier[i]
+        weight = pull[c]
+        if weight == 0:
+            continue
+        s = segment[i]
+        weight *= price_sens[i] * spend[i]
+        own = price[c, s]
+        for j in range(n):
+            gap = own - price[j, s]
+            if gap > 0:
+                values[k, j] += np.float32(weight * gap)
+
+
 def add_price_pull(values: np.ndarray, subs: Subscribers, market: MarketState,
                    rows: np.ndarray) -> None:
     """Add, in place, the pull of cheaper rivals on `rows`' values (m, N) (yuan/month).
 
     Row i on carrier c gains, for every carrier j, pull_c x price sensitivity_i x
     max(bill_ic - bill_ij, 0), where bill = list price x spend factor (j = c adds 0).
-    Does nothing where no carrier has a pull.
+    Does nothing where no carrier has a pull. One compiled pass: it runs for every
+    reviewer and the report sample each month.
     """
     if not market.sub_brand_pull.any() or rows.size == 0:
         return
-    carrier = subs.carrier[rows].astype(np.int64)
-    pull = market.sub_brand_pull[carrier]
-    hit = pull > 0
-    if not hit.any():
-        return
-    rows, carrier, pull = rows[hit], carrier[hit], pull[hit]
-    seg = subs.segment[rows].astype(np.int64)
-    prices = market.list_prices.astype(np.float32)           # (N, S)
-    bills = prices[:, seg].T * subs.spend_factor[rows, None]  # (m', N)
-    own = bills[np.arange(rows.size), carrier]
-    saving = np.maximum(own[:, None] - bills, 0)
-    weight = (pull * subs.price_sensitivity[rows]).astype(np.float32)
-    values[np.flatnonzero(hit)] += weight[:, None] * saving
+    _add_pull(np.asarray(rows, dtype=np.int64), subs.carrier.view(np.uint8),
+              subs.segment.view(np.uint8), subs.spend_factor, subs.price_sensitivity,
+              market.list_prices.astype(np.float32), market.sub_brand_pull, values)

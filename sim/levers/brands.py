@@ -28,7 +28,7 @@ class RetireSubBrands(Action):
     cost_per_brand: float = param(
         500_000_000.0, unit="yuan per brand retired",
         source=ASSUMPTION + " (a national relaunch campaign and the migration of a brand's "
-        "tariffs and billing; of the order of 1% of China Mobile's yearly selling expenses)",
+        "tariffs and billing to the carrier's own)",
         ge=0, description="One-off cost of retiring one brand, booked in the first month.")
 
     def apply(self, offer: Offer, months_active: int) -> None:
