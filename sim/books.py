@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.behaviour import loyalty, money
+from sim.behaviour import loyalty, money, points
 from sim.behaviour.month_end import Census
 from sim.behaviour.switching_cost import PARTS, SwitchingCost
 from sim.columns import cost_column, lever_columns
@@ -46,7 +46,30 @@ def usage_of(model: mesa.Model, m: MonthContext, j: int, census: Census,
         reached={run.index: float(run.counts["reached"]) * scale for run in runs
                  if "reached" in run.counts},
         taken={run.index: float(run.counts["taken"]) * scale for run in runs
-               if "taken" in run.counts})
+               if "taken" in run.counts},
+        points_redeemed=points_booked(m, j, runs, scale),
+        sub_brands=float(model.carriers[j].params.sub_brands))
+
+
+def points_booked(m: MonthContext, j: int, runs: list[Campaign],
+                  scale: float) -> dict[int, float]:
+    """Carrier j's points redeemed this month (yuan), on its first points_programme action."""
+    first = next((run.index for run in runs if run.action.kind == "points_programme"), None)
+    if first is None or "points" not in m.extra:
+        return {}
+    return {first: float(m.extra["points"].redeemed[j]) * scale}
+
+
+def mechanism_figures(model: mesa.Model, m: MonthContext,
+                      census: Census) -> dict[str, np.ndarray]:
+    """Per-carrier (N,) figures of the points and sub-brand mechanisms (seed 002)."""
+    scale, k = model.scale, m.n_carriers
+    month = m.extra.get("points") or points.PointsMonth.none(k)
+    return {"points_balance": points.balances(m.subs, k) / np.maximum(census.subscribers, 1),
+            "points_redeemed": month.redeemed * scale, "points_lapsed": month.lapsed * scale,
+            "points_lapses": month.lapses * scale,
+            "sub_brands": m.market.sub_brands.astype(np.float64),
+            "brand_value": m.market.brand.astype(np.float64)}
 
 
 def lever_figures(runs: list[Campaign], scale: float) -> dict[str, float]:
@@ -72,6 +95,7 @@ def record(model: mesa.Model, m: MonthContext, quad: np.ndarray, census: Census,
     model.segment_ports = [(flows.port_in_by_segment * scale).tolist(),
                            (flows.port_out_by_segment * scale).tolist()]
     campaigns = m.extra["campaigns"]
+    mechanisms = mechanism_figures(model, m, census)
     for j, c in enumerate(model.carriers):
         runs = [run for run in campaigns if run.carrier == j]
         lever_costs = c.book_costs(m.month, usage_of(model, m, j, census, port_in, runs))
@@ -103,6 +127,7 @@ def record(model: mesa.Model, m: MonthContext, quad: np.ndarray, census: Census,
             "plan_mismatch_mean": census.mean(census.plan_mismatch)[j],
             "subsidised_contracts": flows.subsidised[j] * scale,
             **lever_figures(runs, scale),
+            **{name: figure[j] for name, figure in mechanisms.items()},
         }
         values.update({cost_column(k): lever_costs[k] for k in LEVER_KINDS})
         values.update({q: quad_share[j, k] for k, q in enumerate(loyalty.QUADRANTS)})

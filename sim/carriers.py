@@ -37,10 +37,12 @@ class CarrierAgent(mesa.Agent):
             setattr(self, name, 0.0)
 
     def base_offer(self) -> Offer:
-        """The carrier's offer before any action: its network and service quality, transparency."""
+        """The carrier's offer before any action: its qualities, transparency, points, brands."""
         p = self.params
         return Offer(network_quality=p.network_quality, service_quality=p.service_quality,
-                     transparency=p.transparency)
+                     transparency=p.transparency,
+                     points_accrual=p.points_accrual, points_handling=p.points_handling,
+                     points_expiry_months=p.points_expiry_months, sub_brands=p.sub_brands)
 
     def launched(self, month: int) -> bool:
         """Whether the carrier competes in `month` (0-based)."""

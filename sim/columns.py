@@ -24,7 +24,7 @@ _PART_MEANING = {
     "number_loss": "giving up the number (0 where the subscriber can port)",
     "contract": "handset-subsidy payback for the contract months left",
     "bundle": "bundle value lost on leaving",
-    "loyalty": "star benefits lost on leaving",
+    "loyalty": "star benefits and loyalty points lost on leaving",
     "hassle": "the porting procedure, or a new SIM when not porting",
 }
 
@@ -67,6 +67,17 @@ FLOWS_AND_BOOKS: tuple[Column, ...] = (
     Column("plan_mismatch_mean", "fraction of the bill", "Mean share of the bill paid for "
                                                          "unused allowance or overage."),
 )
+#: Loyalty points and sub-brands (seed 002; sim/behaviour/points.py, sub_brands.py).
+POINTS_AND_BRANDS: tuple[Column, ...] = (
+    Column("points_balance", "yuan/subscriber", "Mean loyalty points held, in yuan of value "
+                                                "(lost on leaving, in sc_loyalty)."),
+    Column("points_redeemed", "yuan/month", "Points redeemed at a clearing (the points "
+                                            "programme's cost)."),
+    Column("points_lapsed", "yuan/month", "Points that lapsed unnoticed or unredeemed."),
+    Column("points_lapses", SUBS, "Subscribers whose points lapsed (a satisfaction hit)."),
+    Column("sub_brands", "brands", "Tariff brands the carrier sells under this month."),
+    Column("brand_value", "yuan/month", "Brand value after dilution by sub-brands."),
+)
 MOVES_TAIL: tuple[Column, ...] = (
     Column("subsidised_contracts", SUBS, "New customers who signed a handset-subsidy "
                                          "contract."),
@@ -89,6 +100,6 @@ COST_COLUMNS: tuple[Column, ...] = tuple(
 
 #: Every per-carrier monthly column, in the order of timeseries.csv.
 CARRIER_COLUMNS: tuple[Column, ...] = (*FLOWS_AND_BOOKS, *lever_columns(), *MOVES_TAIL,
-                                       *COST_COLUMNS)
+                                       *COST_COLUMNS, *POINTS_AND_BRANDS)
 STAT_FIELDS: tuple[str, ...] = tuple(c.name for c in CARRIER_COLUMNS)
 TIMESERIES_COLUMNS: tuple[str, ...] = ("month", "carrier", *STAT_FIELDS)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.behaviour import points
 from sim.behaviour.choice import carrier_values
 
 if TYPE_CHECKING:
@@ -117,6 +118,7 @@ class MonthContext:
         """Rows' value of each carrier this month (carriers not yet launched: -inf)."""
         values, staying = carrier_values(self.subs, self.market, self.signals,
                                          self.spec.behaviour, self.spec.population.social, rows)
+        points.add_points_value(values, self.subs, self.market, rows)  # seed 002's points
         if self.launched is not None and not self.launched.all():
             values[:, ~self.launched] = -np.inf
         return values, staying

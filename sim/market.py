@@ -382,6 +382,32 @@ class Carrier(Strict):
         description="How well the carrier's plan range fits its subscribers' usage: a "
                     "subscriber's share of the bill paid for unused allowance or overage is "
                     "their usage misfit times (1 - plan_fit); 1 fits everyone.")
+    # --- loyalty points and sub-brands (seed 002; sim/behaviour/points.py, sub_brands.py)
+    points_accrual: float = param(
+        0.0, unit="yuan of points value per yuan billed", source=SEED["002"] + " (loyalty "
+        "points); " + ASSUMPTION + " (China Mobile's rule, 1 point per yuan spent at about "
+        "0.01 yuan a point, is about 0.01)", ge=0, le=1,
+        description="Points value a subscriber earns per yuan of bill each month (0: no points "
+                    "programme); the balance is lost on leaving.")
+    points_handling: float = param(
+        0.5, unit="0..1", source=SEED["002"] + " (poorly handled points lower satisfaction); "
+        + ASSUMPTION, ge=0, le=1,
+        description="How well points are handled: the chance a subscriber is reminded and "
+                    "redeems points before they lapse, and the share of the points' value a "
+                    "subscriber counts on (hard to redeem: less).")
+    points_expiry_months: int = param(
+        12, unit="months", source=ASSUMPTION + " (a yearly clearing of the previous period's "
+        "points; China Mobile's own rules changed: a three-year rolling clearing until 2011, "
+        "none from 2012, 36 months from 2021-05)", ge=1, le=120,
+        description="Points earned in one period of this many months (aligned to the "
+                    "calendar: 12 is a calendar year) lapse at the end of the next period "
+                    "unless redeemed.")
+    sub_brands: int = param(
+        1, unit="brands", source=SEED["002"] + "; " + SEED["003"] + " (China Mobile: GoTone, "
+        "M-Zone, Easy Own)", ge=1, le=20,
+        description="Tariff brands the carrier sells under (1: its own brand only); each one "
+                    "beyond the first dilutes its image (behaviour.sub_brand_dilution, "
+                    "sub_brand_price_pull).")
 
 
 class Behaviour(Strict):
@@ -491,5 +517,30 @@ class Behaviour(Strict):
                     "share of the bill paid for unused allowance or overage above the share "
                     "expected (usage_misfit_mean x (1 - the carriers' mean plan_fit)); below "
                     "it, the target rises (0: plan fit plays no part).")
+    # --- loyalty points and sub-brands (seed 002; sim/behaviour/points.py, sub_brands.py)
+    points_lapse_hit: float = param(
+        0.02, unit="satisfaction", source=SEED["002"] + " (积分的处理: points handling "
+        "lowers satisfaction); " + ASSUMPTION + " (a lapse of a few yuan of points hurts "
+        "less than a billing surprise, 0.08; at 0.02 the mechanism moves China Mobile's "
+        "port-outs by under 10% in the default scenario, as the other mechanisms' 4-6%)",
+        ge=0, le=1,
+        description="Satisfaction lost when a subscriber's points lapse unnoticed (the "
+                    "subscriber was not reminded, or could not redeem them); 0: no hit.")
+    sub_brand_dilution: float = param(
+        0.02, unit="fraction of brand value per sub-brand beyond the first",
+        source=SEED["002"] + " (many tariff brands dilute the carrier's image); " + ASSUMPTION
+        + " (modest: China Mobile's 3 brands cost it 4% of its brand value; with "
+        "sub_brand_price_pull the mechanism moves its port-outs by about 10%)",
+        ge=0, le=1,
+        description="A carrier's brand value (when positive) is scaled by 1 - this x "
+                    "(sub_brands - 1), at least 0; 0: no dilution.")
+    sub_brand_price_pull: float = param(
+        0.03, unit="extra weight on a rival's lower bill per sub-brand beyond the first",
+        source=SEED["002"] + " (subscribers tied to a tariff brand leave when a rival brand "
+        "is cheaper); " + ASSUMPTION + " (modest: China Mobile's subscribers weigh a "
+        "rival's saving 6% more with its 3 brands)", ge=0, le=2,
+        description="A subscriber of a carrier with sub-brands weighs each rival's bill "
+                    "saving (own bill - rival's bill, when positive) this x (sub_brands - 1) "
+                    "times more; 0: no pull.")
 
 

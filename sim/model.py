@@ -14,7 +14,7 @@ from collections import defaultdict
 import mesa
 import numpy as np
 
-from sim.behaviour import loyalty, plan_fit, social
+from sim.behaviour import loyalty, plan_fit, social, sub_brands
 from sim.behaviour.offers import MarketState
 from sim.behaviour.stars import rate_initial_stars
 from sim.carriers import CarrierAgent
@@ -139,6 +139,7 @@ class MNPModel(mesa.Model):
         rows, subs = self.snapshot_rows, self.subs
         costs = switching_costs_of(m, rows)
         values, _ = m.values_of(rows)
+        sub_brands.add_price_pull(values, subs, m.market, rows)
         return {"month": np.full(rows.size, self.month_label), "row": rows,
                 "segment": np.array(self.segments.names)[subs.segment[rows]],
                 "carrier_start": subs.carrier[rows].copy(), "values": values,

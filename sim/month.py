@@ -10,11 +10,12 @@ the start already), with no strategies, and records nothing.
 
   strategy      carriers apply this month's actions and set their offers
   experiences   network problems, billing surprises, complaints, neglect, arrears;
-                bill shocks (a bill above last month's)
+                bill shocks (a bill above last month's); loyalty points accrue and lapse
   satisfaction  drift toward perceived value for money
   social        contacts' carriers, word of mouth; who may port; MNP awareness
   consider      who reviews their carrier this month (incl. actions' calls)
-  choose        logit choice with switching costs and incentives; actions reconsider
+  choose        logit choice with switching costs and incentives (and sub-brands' pull
+                toward cheaper rivals); actions reconsider
   move          ports, new-number switches, leaving and joining; contracts signed;
                 actions settle
   update        tenure, contract, stars; loyalty quadrants; books; data collection
@@ -34,8 +35,10 @@ from sim.behaviour import (
     loyalty,
     month_end,
     moves,
+    points,
     satisfaction,
     social,
+    sub_brands,
 )
 from sim.behaviour.choice import choice_utilities
 from sim.behaviour.offers import MarketState
@@ -67,10 +70,13 @@ def _campaigns(m: MonthContext) -> list[Campaign]:
 
 
 def lived_experiences(model: mesa.Model, m: MonthContext) -> None:
-    """Network problems, billing surprises, complaints, neglect, arrears; bill shocks."""
+    """Network problems, billing surprises, complaints, neglect, arrears; bill shocks; points."""
     m.lived = experiences.live_experiences(m.rng["experiences"], m.subs, m.segments, m.market,
                                            m.spec.behaviour)
     m.shocks = bill_shock.bill_shock(m.rng["bill_shock"], m.subs, m.market, m.spec.behaviour)
+    # loyalty points accrue, lapse at a clearing, hit satisfaction when lapsing (seed 002)
+    m.extra["points"] = points.monthly(m.rng[points.STREAM], m.subs, m.market, m.spec.behaviour,
+                                       m.label)
 
 
 def satisfaction_drift(model: mesa.Model, m: MonthContext) -> None:
@@ -111,6 +117,9 @@ def choose(model: mesa.Model, m: MonthContext) -> None:
     subs, market, rows = m.subs, m.market, m.rows
     m.values, _ = m.values_of(rows)
     m.extra["sample_values"], _ = m.values_of(model.report_rows)
+    # reviewers on carriers with sub-brands feel cheaper rivals' pull (seed 002)
+    sub_brands.add_price_pull(m.values, subs, market, rows)
+    sub_brands.add_price_pull(m.extra["sample_values"], subs, market, model.report_rows)
     m.costs = switching_costs_of(m, rows)
     m.incentive = market.handset_subsidy * market.subsidy_take_up  # expected, to newcomers
     for run in _campaigns(m):

@@ -68,6 +68,8 @@ class Subscribers:
     plan_mismatch: np.ndarray      # float32, share of the bill paid for unused allowance or
     #                                overage on the current plan (sim/behaviour/plan_fit.py)
     plan_saving: np.ndarray        # float32, share of the list bill saved by a fitted plan
+    points: np.ndarray             # float32, loyalty points held, in yuan of value (seed 002)
+    points_expiring: np.ndarray    # float32, the part of them that lapses at the next clearing
 
     def __len__(self) -> int:
         """The number of rows."""
@@ -173,5 +175,7 @@ def create_subscribers(rng: np.random.Generator, pop: Population, carriers: list
         usage_misfit=np.zeros(n, dtype=np.float32),  # drawn by sim.behaviour.plan_fit
         plan_mismatch=np.zeros(n, dtype=np.float32),
         plan_saving=np.zeros(n, dtype=np.float32),
+        points=np.zeros(n, dtype=np.float32),
+        points_expiring=np.zeros(n, dtype=np.float32),
     )
     return subs, tables

@@ -5,8 +5,8 @@ port (keeps the number); any other move is a switch with a new number, which the
 subscriber only makes when it outweighs losing the number. Leaving the market is
 kept apart from both: each leaver's row is taken by a newcomer (saturated market)
 who picks a carrier by the same logit rule with no switching cost.
-Tenure, contract, suspensions, stars and their benefits, personal discounts and
-fitted plans reset on every move (the new carrier's standard plan,
+Tenure, contract, suspensions, stars and their benefits, loyalty points, personal
+discounts and fitted plans reset on every move (the new carrier's standard plan,
 sim/behaviour/plan_fit.py); a carrier's handset subsidy puts some new customers on
 contract.
 """
@@ -69,6 +69,8 @@ def start_with_carrier(rng: np.random.Generator, subs: Subscribers, tables: Segm
     subs.stars[rows] = 0
     subs.discount_left[rows] = 0
     assign_plans(subs, market, rows)  # the new carrier's standard plan, no fitted saving
+    subs.points[rows] = 0           # points are forfeited on leaving (seed 002)
+    subs.points_expiring[rows] = 0
     target = satisfaction_target(subs, market, beh, rows)
     subs.satisfaction[rows] = np.minimum(target + np.float32(beh.honeymoon), 1.0)
     return np.bincount(carrier[subsidised], minlength=len(market.price))

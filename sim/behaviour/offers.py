@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.behaviour.sub_brands import diluted_brand, sub_brand_pull
 from sim.market import Behaviour, Carrier, Population
 
 
@@ -39,6 +40,11 @@ class Offer:
     bundle_value_extra: float = 0.0       # yuan lost on leaving, on top of the carrier's
     bundle_monthly_value: float = 0.0     # yuan/month a holder enjoys
     bundle_fee: float = 0.0               # yuan/month revenue per holder
+    # loyalty points and sub-brands (seed 002): the carrier's own, as levers change them
+    points_accrual: float = 0.0           # yuan of points value per yuan billed
+    points_handling: float = 0.0          # 0..1
+    points_expiry_months: int = 12        # a period's points lapse at the end of the next
+    sub_brands: int = 1                   # tariff brands sold under (1: own brand only)
 
     @property
     def neglected_value(self) -> float:
@@ -57,6 +63,10 @@ class Offer:
         self.transparency = unit(self.transparency)
         self.subsidy_take_up = unit(self.subsidy_take_up)
         self.bundle_take_up = unit(self.bundle_take_up)
+        self.points_handling = unit(self.points_handling)
+        self.points_accrual = unit(self.points_accrual)
+        self.points_expiry_months = max(int(self.points_expiry_months), 1)
+        self.sub_brands = max(int(self.sub_brands), 1)
         self.price_factor = max(self.price_factor, 0.01)
         for seg, f in self.segment_price_factor.items():
             self.segment_price_factor[seg] = max(f, 0.01)
@@ -99,6 +109,12 @@ class MarketState:
     suspension_on_arrears: np.ndarray  # probability
     plan_fit: np.ndarray         # 0..1: how well the carrier's plans fit usage
     launched: np.ndarray         # bool: competing this month (others cannot be chosen)
+    # loyalty points and sub-brands (seed 002; sim/behaviour/points.py, sub_brands.py)
+    points_accrual: np.ndarray    # yuan of points value per yuan billed (0: none)
+    points_handling: np.ndarray   # 0..1: reminded and able to redeem
+    points_expiry: np.ndarray     # months in a points period (int16)
+    sub_brands: np.ndarray        # tariff brands (int16); brand above is diluted
+    sub_brand_pull: np.ndarray    # extra weight on a rival's lower bill (float32)
 
     @classmethod
     def from_offers(cls, carriers: list[Carrier], population: Population, behaviour: Behaviour,
@@ -147,7 +163,17 @@ class MarketState:
             suspension_on_arrears=arr([c.suspension_on_arrears for c in carriers]),
             plan_fit=arr([c.plan_fit for c in carriers]),
             launched=np.asarray(launched, dtype=bool),
-        )
+            points_accrual=per("points_accrual"),
+            points_handling=per("points_handling"),
+            points_expiry=per("points_expiry_months", np.int16),
+            sub_brands=per("sub_brands", np.int16),
+            sub_brand_pull=sub_brand_pull(per("sub_brands", np.int16), behaviour),
+        ).with_diluted_brand(behaviour)
+
+    def with_diluted_brand(self, behaviour: Behaviour) -> MarketState:
+        """Scale each carrier's (positive) brand value down by its sub-brands (seed 002)."""
+        self.brand = diluted_brand(self.brand, self.sub_brands, behaviour)
+        return self
 
     @property
     def mean_price(self) -> float:

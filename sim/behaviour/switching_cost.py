@@ -6,7 +6,8 @@ leaving the current carrier:
   when the subscriber can port, because MNP keeps the number;
 - contract: handset-subsidy payback, penalty per remaining contract month (004);
 - bundle: home broadband / family plan value lost (002);
-- loyalty: star benefits lost, star level x star_benefit (003);
+- loyalty: star benefits lost, star level x star_benefit (003), plus the loyalty
+  points held (002, sim/behaviour/points.py);
 - hassle: the porting procedure, or getting a new SIM when not porting.
 A subscriber who can port takes whichever route is cheaper: port (hassle only) or
 new number (number loss + new-number hassle).
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.behaviour import points
 from sim.behaviour.offers import MarketState
 from sim.jit import njit
 from sim.population import Subscribers
@@ -127,4 +129,6 @@ def switching_cost(subs: Subscribers, market: MarketState, policy: Policy,
           f32(policy.number_loss_cost), f32(policy.new_number_hassle),
           float(rules.min_tenure_days), rules.contract_lockin == "block",
           bool(rules.require_settled), parts, is_port)
+    if subs.points.any():  # loyalty points are forfeited on leaving (seed 002)
+        parts[3] += points.forfeit(subs, rows)
     return SwitchingCost(parts, is_port)

@@ -60,6 +60,9 @@ COST_RULES: dict[str, tuple[str, str]] = {
                      "每套融合套餐每月 {cost_per_bundle_month}"),
     "existing_customer_parity": ("the port-in bonus per existing customer who claims it",
                                  "每位申领的老用户一份携入奖励"),
+    "points_programme": ("the loyalty points redeemed while it runs", "运行期间兑换的积分价值"),
+    "retire_sub_brands": ("{cost_per_brand} per brand retired, once",
+                          "每撤销一个品牌 {cost_per_brand}(一次性)"),
 }
 _FIELD = re.compile(r"\{([\w.]+)\}")
 

@@ -83,6 +83,11 @@ class Usage:
     segment_subscribers: dict[str, float] = field(default_factory=dict)
     reached: dict[int, float] = field(default_factory=dict)
     taken: dict[int, float] = field(default_factory=dict)
+    # loyalty points and sub-brands (seed 002): yuan of points redeemed this month, booked
+    # by the carrier's first active points_programme action (by position); the sub-brands
+    # the carrier starts with (its scenario's `sub_brands`)
+    points_redeemed: dict[int, float] = field(default_factory=dict)
+    sub_brands: float = 1.0
 
 
 class Action(Strict):
