@@ -170,8 +170,10 @@ def test_sub_brands_dilute_the_brand_value():
 
 def test_retiring_sub_brands_books_its_cost_once():
     retire = [{"lever": "retire_sub_brands", "start": "2019-05", "cost_per_brand": 1e6}]
-    kept = mobile(series({"carriers.mobile.sub_brands": 3}))
-    ts = mobile(series({"carriers.mobile.sub_brands": 3, "strategies.mobile": retire}))
+    # a market large enough, and a pull strong enough, that retiring shows in the ports
+    brands = {"carriers.mobile.sub_brands": 3, "behaviour.sub_brand_price_pull": 0.4}
+    kept = mobile(series(brands, size=12000))
+    ts = mobile(series({**brands, "strategies.mobile": retire}, size=12000))
     assert ts["cost_retire_sub_brands"].sum() == 2e6
     assert (ts["cost_retire_sub_brands"] > 0).sum() == 1
     assert ts.loc[ts["month"] == "2019-05", "cost_retire_sub_brands"].iloc[0] == 2e6
