@@ -181,13 +181,50 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("leaving and joining the market", "moves", "DOMAIN.md",
               "subscribers leave the market; newcomers choose with no switching cost",
               ("population.leave_rate",), scales=(2,)),
+    Mechanism("bill shock", "bill_shock", "004",
+              "a bill above last month's (a promotion or discount ending, a worse renewal) "
+              "costs satisfaction and prompts a review",
+              (B + "bill_shock_hit", B + "bill_shock_review"), scales=(2,),
+              note="inactive in the status quo (nobody's bill rises); with an expiring 10% cut "
+              "it adds 38% to China Mobile's port-outs (experiments/mechanisms/"
+              "promo_ablation.py)"),
+    Mechanism("plan fit", "plan_fit, satisfaction", "004",
+              "a subscriber's usage misfit times (1 - the carrier's plan fit) is bill wasted, "
+              "lowering the satisfaction target", (B + "plan_mismatch_weight",), scales=(2,)),
+    Mechanism("loyalty points", "points, switching_cost", "002",
+              "points accrue with spend, are forfeited on leaving and lapse at a clearing "
+              "unless redeemed", (CAR + "points_accrual",), scales=(2,)),
+    Mechanism("points lapsing unnoticed", "points", "002",
+              "badly handled points lapse and cost satisfaction", (B + "points_lapse_hit",),
+              scales=(2,)),
+    Mechanism("sub-brand dilution", "sub_brands", "002",
+              "each sub-brand beyond the first dilutes the carrier's brand value",
+              (B + "sub_brand_dilution",), scales=(2,)),
+    Mechanism("sub-brand price pull", "sub_brands, choice", "002",
+              "subscribers of a carrier with sub-brands weigh a cheaper rival's bill more",
+              (B + "sub_brand_price_pull",), scales=(2,)),
     Mechanism("handset subsidy (lever)", "levers/acquisition", "004",
               "a 600-yuan subsidised handset with a 24-month contract for new customers",
               (), off={}, note="a lever, off in the status quo: 'off' is the baseline, and "
               "'on' gives China Mobile scenarios/strategies/handset_subsidy.yaml from MNP"),
+    Mechanism("plan migration (lever)", "levers/plan_migration", "004",
+              "China Mobile moves mismatched subscribers onto fitting plans",
+              (), off={}, note="a lever: 'on' gives China Mobile "
+              "scenarios/strategies/plan_migration.yaml"),
+    Mechanism("points programme (lever)", "levers/points", "002",
+              "China Mobile doubles its points and handles them well from MNP - 3 months",
+              (), off={}, note="a lever: 'on' gives China Mobile "
+              "scenarios/strategies/points_programme.yaml"),
+    Mechanism("retiring sub-brands (lever)", "levers/brands", "002",
+              "China Mobile keeps one brand from MNP - 6 months",
+              (), off={}, note="a lever: 'on' gives China Mobile "
+              "scenarios/strategies/retire_sub_brands.yaml"),
 )
 #: Lever entries measured by switching them ON (name -> overrides).
-SWITCH_ON = {"handset subsidy (lever)": {"strategies.mobile": "handset_subsidy"}}
+SWITCH_ON = {"handset subsidy (lever)": {"strategies.mobile": "handset_subsidy"},
+             "plan migration (lever)": {"strategies.mobile": "plan_migration"},
+             "points programme (lever)": {"strategies.mobile": "points_programme"},
+             "retiring sub-brands (lever)": {"strategies.mobile": "retire_sub_brands"}}
 
 
 def _walk(obj: Any, parts: list[str], prefix: str = ""):
