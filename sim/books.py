@@ -51,6 +51,17 @@ def usage_of(model: mesa.Model, m: MonthContext, j: int, census: Census,
         sub_brands=float(model.carriers[j].params.sub_brands))
 
 
+def own_points(usage: Usage, redeemed: float) -> float:
+    """The carrier's own points programme's cost this month: the points redeemed (yuan).
+
+    Points are an incentive the carrier offers, so what its subscribers redeem is its cost;
+    while a `points_programme` action runs the action books them instead (`points_booked`),
+    so each redeemed yuan is booked once and a comparison's cost difference is what the
+    programme adds.
+    """
+    return 0.0 if usage.points_redeemed else float(redeemed)
+
+
 def points_booked(m: MonthContext, j: int, runs: list[Campaign],
                   scale: float) -> dict[int, float]:
     """Carrier j's points redeemed this month (yuan), on its first points_programme action."""
@@ -98,8 +109,9 @@ def record(model: mesa.Model, m: MonthContext, quad: np.ndarray, census: Census,
     mechanisms = mechanism_figures(model, m, census)
     for j, c in enumerate(model.carriers):
         runs = [run for run in campaigns if run.carrier == j]
-        lever_costs = c.book_costs(m.month, usage_of(model, m, j, census, port_in, runs))
-        cost = sum(lever_costs.values())
+        usage = usage_of(model, m, j, census, port_in, runs)
+        lever_costs = c.book_costs(m.month, usage)
+        cost = sum(lever_costs.values()) + own_points(usage, mechanisms["points_redeemed"][j])
         values = {
             "subscribers": counts[j] * scale,
             "port_in": port_in[j] * scale, "port_out": port_out[j] * scale,

@@ -41,7 +41,9 @@ FLOWS_AND_BOOKS: tuple[Column, ...] = (
     Column("addon_revenue", "yuan/month", "Add-on and hidden-fee revenue (falls with "
                                           "transparency)."),
     Column("bundle_revenue", "yuan/month", "Bundle fees."),
-    Column("cost", "yuan/month", "What the carrier's active actions cost this month."),
+    Column("cost", "yuan/month", "What the carrier's active actions cost this month, plus the "
+           "loyalty points its subscribers redeem (booked to a points_programme action while "
+           "one runs)."),
     Column("profit", "yuan/month", "revenue - cost."),
     Column("satisfaction_mean", "0..1", "Mean satisfaction of the carrier's subscribers."),
     Column("false_loyal_share", "fraction", "Share of the carrier's subscribers (at the start "

@@ -130,6 +130,26 @@ def test_the_points_programme_books_redemptions_once():
                                    b.drop(columns=["cost", "profit", "cost_points_programme"]))
 
 
+def test_the_carriers_own_points_are_its_cost_once():
+    """Points a carrier's subscribers redeem are its cost: booked to `cost` from its own
+    programme, or to the points_programme action while one runs, never both."""
+    own = {"carriers.mobile.points_accrual": 0.05, "carriers.mobile.points_handling": 0.8}
+    base = mobile(series(own))
+    assert base["points_redeemed"].sum() > 0
+    assert np.allclose(base["cost"], base["points_redeemed"])  # the status quo: no action
+    action = [{"lever": "points_programme", "start": "2019-06", "handling": 0.8}]
+    ts = mobile(series({**own, "strategies.mobile": action}))
+    assert np.allclose(ts["cost"], ts["points_redeemed"])
+    running = ts["month"] >= "2019-06"
+    assert np.allclose(ts.loc[running, "cost_points_programme"],
+                       ts.loc[running, "points_redeemed"])
+    assert (ts.loc[~running, "cost_points_programme"] == 0).all()
+    # the same terms as the carrier's own: the action changes nothing, not even the books
+    assert_same_except_new_columns(base.drop(columns=["cost_points_programme"],
+                                             errors="ignore"),
+                                   ts.drop(columns=["cost_points_programme"]))
+
+
 # ---------------------------------------------------------------- sub-brands
 
 def test_more_sub_brands_more_port_outs_to_a_cheaper_rival():

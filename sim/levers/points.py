@@ -7,7 +7,9 @@ and clear every `expiry_months`; a term left out keeps the carrier's own
 (`Carrier.points_*`). Points then add to what subscribers lose by leaving, and fewer
 lapse unnoticed. What the programme costs is the value of the points redeemed while it
 runs (all of the carrier's redemptions, points earned before it included), booked
-once per carrier, on its first active `points_programme` action.
+once per carrier, on its first active `points_programme` action; without one, the
+carrier's own programme's redemptions are booked to its `cost` (sim/books.py), so a
+comparison's cost difference is what the programme adds.
 """
 
 from __future__ import annotations
