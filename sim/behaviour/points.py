@@ -10,10 +10,10 @@ leaving. Each carrier with a programme (`Carrier.points_accrual` > 0) runs:
 - expiry: points earned in one period of `points_expiry_months` months (aligned to the
   calendar: 12 is a calendar year) lapse at the end of the next period. At each
   clearing a subscriber is reminded and redeems the lapsing points with probability
-  `points_handling` (redeemed points are the programme's cost, booked by the
-  `points_programme` lever); otherwise they lapse unnoticed or could not be redeemed,
-  and a lapse worth `LAPSE_NOTICED_YUAN` or more costs `behaviour.points_lapse_hit` of
-  satisfaction;
+  `points_handling` (redeemed points are the carrier's cost, sim/books.py, or the
+  `points_programme` action's while one runs); otherwise they lapse unnoticed or could
+  not be redeemed, and a lapse worth `LAPSE_NOTICED_YUAN` or more costs
+  `behaviour.points_lapse_hit` of satisfaction;
 - forfeit: the whole balance is lost on leaving, so it adds to the loyalty part of the
   switching cost (as star benefits do, sim/behaviour/switching_cost.py); moving resets
   it (sim/behaviour/moves.py);
