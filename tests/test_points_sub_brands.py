@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.behaviour import points, sub_brands
+from sim.behaviour import money, points, sub_brands
 from sim.columns import POINTS_AND_BRANDS
 from sim.model import MNPModel
 from sim.runner import run
@@ -84,7 +84,7 @@ def _clearing_model(handling: float):
 def test_badly_handled_points_lapse_and_lower_satisfaction(handling):
     model, on_mobile = _clearing_model(handling)
     subs, market, beh = model.subs, model.market, model.spec.behaviour
-    before_bill = points.bills(subs, market, slice(None))
+    before_bill = money.list_bills(subs, market)
     month = points.monthly(np.random.default_rng(1), subs, market, beh, "2019-12")
     n = on_mobile.sum()
     lapsed_rows = (subs.satisfaction < 0.6)

@@ -76,11 +76,6 @@ def in_use(subs: Subscribers, market: MarketState) -> bool:
     return bool(market.points_accrual.any()) or bool(subs.points.any())
 
 
-def bills(subs: Subscribers, market: MarketState, rows: np.ndarray | slice) -> np.ndarray:
-    """List bills of `rows` (yuan/month, before personal discounts)."""
-    return market.list_price(subs.carrier[rows], subs.segment[rows]) * subs.spend_factor[rows]
-
-
 @njit
 def _accrue(carrier, segment, spend, price, accrual, points):
     """points[i] += accrual_c x list bill, for every row (one pass, no temporaries)."""
