@@ -569,6 +569,50 @@ def calibrate(
               "fit.png, uncertainty.png")
 
 
+@app.command("calibrate-markets")
+def calibrate_markets(
+    markets: Annotated[Path, typer.Argument(
+        help="Markets file: the markets, their targets and the shared --fit specs "
+             "(e.g. experiments/calibration/markets.yaml).")],
+    workers: Annotated[int, typer.Option(help="Local Dask worker processes.", min=1)] = 2,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Address of a running Dask scheduler (instead of local workers).")] = None,
+    out_dir: OutOpt = None,
+    resume: Annotated[bool, typer.Option(help="Finish an interrupted calibration in --out.")
+                      ] = False,
+    force: Annotated[bool, typer.Option(help="Start over in an existing --out.")] = False,
+) -> None:
+    """Fit one behaviour to several markets at once; check it by leaving each market out."""
+    require("calibrate", "distributed", "optuna", "pyarrow")
+    from sim.calibrate import FitError, TargetsError
+    from sim.calibrate.markets import MarketsError, calibrate_markets as run_joint, \
+        load_markets, save_joint
+    from sim.scenario import ScenarioError
+
+    try:
+        problem = load_markets(markets)
+    except ScenarioError as exc:
+        fail(exc.render())
+    except (MarketsError, FitError) as exc:
+        fail(str(exc))
+    except TargetsError as exc:
+        fail(f"targets {exc}")
+    target = _target(out_dir, markets.stem, "calib_")
+    command = f"mnp calibrate-markets {markets} --out {target}"
+    with _progress("joint", "candidates", problem.spec.trials) as bar:
+        try:
+            result = run_joint(problem, target, workers, scheduler, resume=resume, force=force,
+                               on_progress=lambda stage, done, total: bar.update(
+                                   done, total, description=stage))
+            lines = save_joint(result, target, command)
+        except _output_error() as exc:
+            fail(str(exc))
+    for sentence in lines:
+        out.print(f"• {sentence}", highlight=False)
+    out.print(f"{result.wall_seconds:.1f} s. Wrote {target}/report.md, joint_fit.csv, lomo.csv, "
+              "parameters.csv, fit.png and calibrated/<market>.yaml")
+
+
 def _calibration_problem(path, targets, fit, sets, until, only):
     """Scenario, targets and --fit options, all checked before a run starts."""
     from sim.calibrate import FitError, TargetsError, build_problem

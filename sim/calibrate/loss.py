@@ -5,7 +5,9 @@
 s_i is the mean of target i over a candidate's replicates and o_i the observed
 value; w_i is the row's weight (default 1). Logarithms make a miss of 10% cost the
 same whether the figure is 17 million ports or a 16% share, so no quantity
-dominates by its units. sqrt(loss) reads as a typical relative miss: 0.1 is about
+dominates by its units. A negative observed figure (a carrier's net porting, -719,000)
+is compared on the mirrored scale, ln(-s / -o): a simulated figure of the wrong sign
+sits at the floor. sqrt(loss) reads as a typical relative miss: 0.1 is about
 10%. Simulated values are floored at 1/1000 of the observed one, so a figure the
 model misses entirely (no ports at all) costs (ln 1000)^2 = 47.7, not infinity.
 """
@@ -18,8 +20,11 @@ FLOOR = 1e-3  # simulated values below FLOOR x observed are raised to it
 
 
 def log_errors(simulated: np.ndarray, observed: np.ndarray) -> np.ndarray:
-    """ln(simulated / observed) per target, with the floor."""
-    simulated = np.maximum(np.asarray(simulated, dtype=float), FLOOR * np.asarray(observed))
+    """ln(simulated / observed) per target, with the floor (mirrored where observed < 0)."""
+    observed = np.asarray(observed, dtype=float)
+    sign = np.where(observed < 0, -1.0, 1.0)
+    observed = sign * observed
+    simulated = np.maximum(sign * np.asarray(simulated, dtype=float), FLOOR * observed)
     return np.log(simulated) - np.log(observed)
 
 

@@ -42,6 +42,7 @@ class Quantity:
     kind: str          # "stock" (read at the date), "cumulative" (summed to the date),
     #                    "flow" (the month's total), "share", "ratio"
     description: str
+    signed: bool = False  # may be negative (compared on the mirrored log scale)
 
 
 QUANTITIES: dict[str, Quantity] = {
@@ -54,6 +55,21 @@ QUANTITIES: dict[str, Quantity] = {
                                      "port-outs from the start of the run to the date"),
     "monthly_ports": Quantity("subscribers/month", "flow",
                               "ports (port-outs) in the month that contains the date"),
+    "quarterly_ports": Quantity("subscribers/quarter", "flow",
+                                "ports in the three months ending with the month of the date"),
+    "yearly_ports": Quantity("subscribers/year", "flow",
+                             "ports in the twelve months ending with the month of the date"),
+    "cumulative_net_porting": Quantity("subscribers", "cumulative",
+                                       "port-ins minus port-outs from the start of the run to "
+                                       "the date (per carrier; may be negative)",
+                                       signed=True),
+    "cumulative_port_requests": Quantity(
+        "requests", "cumulative",
+        "porting requests to the date (India's figures): the model's completed ports, a lower "
+        "bound, since refused requests (wrong code, under 90 days, dues) are not modelled"),
+    "cumulative_ports_share": Quantity("ports per subscriber", "ratio",
+                                       "ports from the start of the run to the date over the "
+                                       "subscribers at the date"),
     "share_of_port_outs": Quantity("fraction", "share",
                                    "the carrier's share of all port-outs to the date"),
     "share_of_port_ins": Quantity("fraction", "share",
@@ -63,6 +79,8 @@ QUANTITIES: dict[str, Quantity] = {
                              "ports to the date over the subscribers of the pilot regions "
                              "open by then (before the nationwide opening)"),
 }
+#: Flows over several months: the months each sums, ending with the month of its date.
+FLOW_MONTHS = {"quarterly_ports": 3, "yearly_ports": 12}
 #: Dated events: inputs of the scenario, checked against it, never fitted.
 EVENTS = ("mnp_nationwide_start", "pilot_start")
 
@@ -175,7 +193,11 @@ def _target(line: int, row: dict, quantity: str, carrier: str, known: str) -> Ta
         value = float(row["value"])
     except ValueError:
         return f"{where}: value {row['value']!r} is not a number"
-    if not math.isfinite(value) or value <= 0:
+    if QUANTITIES[quantity].signed:
+        if not math.isfinite(value) or value == 0:
+            return (f"{where}: value {row['value']} must be a number other than 0 "
+                    "(the loss compares logarithms of its size)")
+    elif not math.isfinite(value) or value <= 0:
         return (f"{where}: value {row['value']} must be a positive number "
                 "(the loss compares logarithms)")
     weight = _weight(row)
@@ -192,7 +214,7 @@ def _key_problem(quantity: str, carrier: str, known: str) -> str | None:
     if carrier != ALL and not CARRIER_KEY.match(carrier):
         return (f"carrier {carrier!r} is not a carrier key; use a "
                 f"scenario's carrier key (e.g. mobile) or {ALL}")
-    if QUANTITIES[quantity].kind == "share" and carrier == ALL:
+    if (QUANTITIES[quantity].kind == "share" or QUANTITIES[quantity].signed) and carrier == ALL:
         return f"{quantity} needs a carrier (e.g. mobile), not all"
     return None
 
@@ -274,6 +296,10 @@ def applicable(rows: list[Target | tuple[int, dict]], scenario: Scenario) -> Tar
             reason = f"before the scenario starts ({start})"
         elif month > end:
             reason = f"after the run ends ({end}); lengthen `months` to use it"
+        elif row.quantity in FLOW_MONTHS and month_label(
+                month, 1 - FLOW_MONTHS[row.quantity]) < start:
+            reason = (f"its {FLOW_MONTHS[row.quantity]} months begin before the scenario "
+                      f"starts ({start})")
         elif row.quantity == "pilot_uptake":
             if not scenario.policy.pilots:
                 reason = "needs policy.pilots (a scenario with regional pilots)"
@@ -335,6 +361,19 @@ def simulated(ts: pd.DataFrame, targets: list[Target], scenario: Scenario) -> np
             out[i] = _at(pick(cum_in), month, frac, 0.0)
         elif t.quantity == "monthly_ports":
             out[i] = float(pick(wide["port_out"]).loc[month])
+        elif t.quantity in ("quarterly_ports", "yearly_ports"):
+            flow = pick(wide["port_out"])
+            position = flow.index.get_loc(month)
+            span = FLOW_MONTHS[t.quantity]
+            out[i] = float(flow.iloc[max(0, position - span + 1):position + 1].sum())
+        elif t.quantity == "cumulative_net_porting":
+            out[i] = _at(pick(cum_in) - pick(cum_out), month, frac, 0.0)
+        elif t.quantity == "cumulative_port_requests":
+            out[i] = _at(pick(cum_out), month, frac, 0.0)
+        elif t.quantity == "cumulative_ports_share":
+            subs = pick(wide["subscribers"])
+            out[i] = (_at(pick(cum_out), month, frac, 0.0)
+                      / _at(subs, month, frac, float(subs.iloc[0])))
         elif t.quantity in ("share_of_port_outs", "share_of_port_ins"):
             cum = cum_out if t.quantity == "share_of_port_outs" else cum_in
             mine = _at(cum[t.carrier], month, frac, 0.0)
