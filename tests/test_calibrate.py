@@ -19,6 +19,7 @@ from sim.calibrate.loss import loss
 from sim.calibrate.search import candidate_loss, plan, run_candidates
 from sim.calibrate.targets import Target, applicable, read_targets, simulated, synthetic_targets
 from sim.calibrate.targets import write_targets as save_targets
+from sim.behaviour.porting_friction import rule_hassle
 from sim.cli import app
 from sim.runner import run
 from sim.scenario import load_scenario
@@ -308,10 +309,17 @@ def test_pilots_share_the_calibrated_behaviour():
     national, pilots = load_scenario(CALIBRATED), load_scenario(PILOTS)
     assert pilots.population.segments == national.population.segments
     assert pilots.carriers == national.carriers
-    for field in ("porting_hassle", "number_loss_cost", "new_number_hassle", "awareness"):
+    for field in ("number_loss_cost", "new_number_hassle", "awareness"):
         assert getattr(pilots.policy, field) == getattr(national.policy, field), field
+    assert pilots.behaviour == national.behaviour  # incl. the friction mapping
     assert pilots.policy.mnp_start is None and len(pilots.policy.pilots) == 2
-    assert all(p.porting_hassle > pilots.policy.porting_hassle for p in pilots.policy.pilots)
+    # the pilots' process from 2018-12 is the nationwide one; the process before is harder
+    friction, national_rule = national.behaviour.friction, national.policy.porting_rules[-1]
+    for p in pilots.policy.pilots:
+        hard, simple = p.porting_rules[0], p.porting_rules[-1]
+        assert simple.from_ == "2018-12" and simple.steps == national_rule.steps
+        assert rule_hassle(hard, friction) > rule_hassle(simple, friction) == rule_hassle(
+            national_rule, friction)
 
 
 @pytest.mark.slow
