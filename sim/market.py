@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from sim.params import (
     ASSUMPTION,
@@ -250,6 +258,66 @@ class Awareness(Strict):
                                  ge=0, le=1, description="Monthly chance per aware contact.")
 
 
+#: The porting steps a rule may name (the agreed schema; sim/behaviour/porting_friction.py).
+PORTING_STEPS: tuple[str, ...] = ("sms_code", "losing_carrier_code", "in_person", "one_stop")
+PortingStep = Literal["sms_code", "losing_carrier_code", "in_person", "one_stop"]
+
+
+class PortingRule(Strict):
+    """The porting FACTS from one month until the next rule (a dated schedule).
+
+    The hassle the choice sees comes from them through one behavioural mapping
+    (`behaviour.friction`, sim/behaviour/porting_friction.py), the same in every market.
+    """
+
+    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True,
+                              serialize_by_alias=True)
+
+    from_: Month = param(..., alias="from", unit="YYYY-MM", source="scenario",
+                         description="First month the rule applies; it holds until the next "
+                                     "rule's month.")
+    fee: float = param(0.0, unit="yuan (at purchasing-power parity) per port",
+                       source="scenario (the regulator's or carriers' published fee)", ge=0,
+                       description="What the subscriber pays per port.")
+    days: float = param(0.0, unit="calendar days", source="scenario", ge=0, le=365,
+                        description="Days from the request to a working number on the new "
+                                    "carrier (0: within the day).")
+    steps: list[PortingStep] = param(
+        [], unit="list of step names", source="scenario",
+        description="What the subscriber must do: sms_code (an authorisation or query code by "
+                    "SMS), losing_carrier_code (obtain a code or number from the LOSING carrier "
+                    "first, e.g. Japan's MNP reservation number, the UK PAC), in_person (a "
+                    "visit to a shop with ID that the rules require), one_stop (the gaining "
+                    "carrier handles the whole request, by phone, online or in a shop).")
+    max_retention_share: Fraction = param(
+        1.0, unit="fraction of port-out requests", source="scenario (the regulator's rule)",
+        description="The share of port-out requests the losing carrier may hold for a "
+                    "retention (挽留) contact (1: no limit; 0: banned); caps the "
+                    "retention_desk lever.")
+    source: str = param(..., unit="text", source="scenario", min_length=1,
+                        description="Where the facts come from (required).")
+
+    @field_validator("steps")
+    @classmethod
+    def _distinct(cls, steps: list[str]) -> list[str]:
+        if len(set(steps)) != len(steps):
+            raise ValueError(f"steps {steps} name a step twice; each step at most once")
+        return steps
+
+
+def _check_schedule(rules: list[PortingRule]) -> list[PortingRule]:
+    months = [r.from_ for r in rules]
+    for a, b in zip(months, months[1:], strict=False):
+        if b <= a:
+            raise ValueError(f"rules must be in ascending months, each after the last: "
+                             f"{b} follows {a}")
+    return rules
+
+
+#: A dated schedule of porting rules (months ascending).
+PortingRules = Annotated[list[PortingRule], AfterValidator(_check_schedule)]
+
+
 class Pilot(Strict):
     """A regional pilot where MNP opens before the nationwide launch."""
 
@@ -266,6 +334,38 @@ class Pilot(Strict):
     simplified_hassle: float | None = param(
         None, unit="yuan", source=ASSUMPTION, ge=0,
         description="Hassle after simplification; omitted: policy.porting_hassle.")
+    porting_rules: PortingRules | None = param(
+        None, unit="dated schedule", source="scenario",
+        description="The pilot region's porting facts (same shape as policy.porting_rules); "
+                    "they override the national rules in the region for the whole run, "
+                    "before and after a nationwide opening. Given: porting_hassle, "
+                    "simplified and simplified_hassle must not be; omitted: those fields.")
+
+    @model_validator(mode="after")
+    def _rules_or_hassle(self) -> Pilot:
+        if self.porting_rules is not None:
+            given = [f for f in ("porting_hassle", "simplified", "simplified_hassle")
+                     if f in self.model_fields_set]
+            if given:
+                raise ValueError(f"give either porting_rules or {' / '.join(given)}, not both: "
+                                 "with porting_rules the hassle comes from the rules "
+                                 "(behaviour.friction)")
+            if not self.porting_rules:
+                raise ValueError("porting_rules: give at least one rule, or leave it out")
+            if self.porting_rules[0].from_ > self.start:
+                raise ValueError(f"porting_rules: the first rule ({self.porting_rules[0].from_}) "
+                                 f"is after the pilot's start {self.start}; the rules must "
+                                 "cover its opening")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """With rules, the fields they replace are left out (a dump validates again)."""
+        data = handler(self)
+        if self.porting_rules is not None:
+            for f in ("porting_hassle", "simplified", "simplified_hassle"):
+                data.pop(f, None)
+        return data
 
 
 class Policy(Strict):
@@ -287,6 +387,13 @@ class Policy(Strict):
     new_number_hassle: float = param(
         50.0, unit="yuan", source=ASSUMPTION, ge=0,
         description="One-off hassle of a new SIM with a new number (beyond losing the number).")
+    porting_rules: PortingRules | None = param(
+        None, unit="dated schedule", source="scenario",
+        description="Dated porting facts (fee, days, steps, the retention limit), each from "
+                    "its month until the next; the hassle comes from them through "
+                    "behaviour.friction (sim/behaviour/porting_friction.py). The first rule "
+                    "may not start after MNP first opens (before its month, it applies too). "
+                    "Given: porting_hassle must not be; omitted: porting_hassle as it is.")
     eligibility: Eligibility = Field(default_factory=Eligibility)
     awareness: Awareness = Field(default_factory=Awareness)
     pilots: list[Pilot] = Field(default_factory=list, description="Earlier regional pilots.")
@@ -322,6 +429,30 @@ class Policy(Strict):
         if total > 1 + SHARE_TOLERANCE:
             raise ValueError(f"pilots: population shares sum to {total:.3f}; at most 1")
         return self
+
+    @model_validator(mode="after")
+    def _rules_or_hassle(self) -> Policy:
+        if self.porting_rules is None:
+            return self
+        if "porting_hassle" in self.model_fields_set:
+            raise ValueError("give either policy.porting_rules or policy.porting_hassle, not "
+                             "both: with porting_rules the hassle comes from the rules "
+                             "(behaviour.friction)")
+        if not self.porting_rules:
+            raise ValueError("porting_rules: give at least one rule, or leave it out")
+        first, opening = self.porting_rules[0].from_, self.first_opening
+        if opening is not None and first > opening:
+            raise ValueError(f"porting_rules: the first rule ({first}) is after MNP opens "
+                             f"({opening}); start the rules at or before the opening")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """With rules, porting_hassle is left out (a dump validates again)."""
+        data = handler(self)
+        if self.porting_rules is not None:
+            data.pop("porting_hassle", None)
+        return data
 
 
 class Carrier(Strict):
@@ -408,6 +539,72 @@ class Carrier(Strict):
         description="Tariff brands the carrier sells under (1: its own brand only); each one "
                     "beyond the first dilutes its image (behaviour.sub_brand_dilution, "
                     "sub_brand_price_pull).")
+
+
+#: Where the friction defaults come from (docs/porting-friction.md has the reasoning).
+_CHINA_2019 = ("MIIT 携号转网服务管理规定 (2019-11-11, in force 2019-12-01): SMS query "
+               "CXXZ and authorisation code SQXZ to the losing carrier, then ID and code at "
+               "the gaining carrier's shop, working by the next hour (news.fjsen.com/2019-11/"
+               "11/content_30051976.htm; tjxz.cc/23556)")
+_PILOT_OLD = ("the pilots' process before 2018-12-01: ID in person at the losing carrier's "
+              "own shop for an eligibility check and a porting certificate, then the gaining "
+              "carrier's, a new card after at least 24 hours (cfyys.com.cn/show-list-32032."
+              "html; xazmhbgc.com/news/show/274)")
+
+
+class StepCosts(Strict):
+    """Yuan of one-off hassle each porting step adds (behaviour.friction.step_cost)."""
+
+    sms_code: float = param(
+        30.0, unit="yuan", ge=0, source=ASSUMPTION + " (two SMS to the losing carrier with "
+        "name and ID number, a code valid for one hour: minutes, but timed to the shop visit; "
+        + _CHINA_2019 + ")",
+        description="An authorisation or query code by SMS.")
+    losing_carrier_code: float = param(
+        408.2, unit="yuan", ge=0, source="set so " + _PILOT_OLD + " gives the pilots' fitted "
+        "840.6 yuan (scenarios/china_pilots_2010.yaml, fit of 2026) with in_person and "
+        "day_cost as set: a separate contact with the carrier being left, which can pitch "
+        "retention before it lets the number go (in China's pilots a shop visit)",
+        description="Obtaining a code or number from the LOSING carrier before the port "
+                    "(Japan's MNP reservation number, the UK PAC, China's pilot certificate).")
+    in_person: float = param(
+        392.4, unit="yuan", ge=0, source="set so " + _CHINA_2019 + " give the calibrated "
+        "442.4 yuan (scenarios/china_mnp_2019_calibrated.yaml) with base and sms_code as "
+        "set: half a day at the gaining carrier's own shop in the number's home city, with "
+        "ID (at about 45 yuan an hour, China's 2019 urban wage, some 180 yuan of time), plus "
+        "what the fit holds that no fact names",
+        description="A shop visit with ID that the rules require (beyond buying a SIM).")
+    one_stop: float = param(
+        0.0, unit="yuan", ge=0, source=ASSUMPTION + " (the gaining carrier does the rest; "
+        "e.g. Hong Kong from 1999: apply at the new operator's outlet, which deals with the "
+        "old one, ofca.gov.hk/en/consumer_focus/galley/information_leaflets/index_id_21.html)",
+        description="The gaining carrier handles the whole request, by phone, online or in a "
+                    "shop: nothing beyond `base`.")
+
+
+class Friction(Strict):
+    """Porting facts to the one-off hassle the choice sees, the same in every market.
+
+    hassle = base + fee_weight x fee + day_cost x days + the step costs of the rule's
+    steps (sim/behaviour/porting_friction.py). Used where policy.porting_rules (or a
+    pilot's) are given; otherwise policy.porting_hassle is the hassle as it stands.
+    """
+
+    base: float = param(
+        20.0, unit="yuan", ge=0, source=ASSUMPTION + " (any port: choosing a plan, a new "
+        "SIM, re-linking services that send codes to the number)",
+        description="Hassle of any port, however simple the procedure.")
+    fee_weight: float = param(
+        1.0, unit="yuan of hassle per yuan of fee", ge=0, le=10,
+        source=ASSUMPTION + " (money is money: fees are in yuan at purchasing-power parity)",
+        description="Weight on the porting fee the subscriber pays.")
+    day_cost: float = param(
+        20.0, unit="yuan per day", ge=0, source=ASSUMPTION + " (waiting, a day without a "
+        "sure working number; with losing_carrier_code it fits the pilots' hard process of "
+        "at least 24 hours)",
+        description="Hassle per calendar day from the request to a working number.")
+    step_cost: StepCosts = Field(default_factory=StepCosts,
+                                 description="Yuan each step of the procedure adds.")
 
 
 class Behaviour(Strict):
@@ -542,5 +739,7 @@ class Behaviour(Strict):
         description="A subscriber of a carrier with sub-brands weighs each rival's bill "
                     "saving (own bill - rival's bill, when positive) this x (sub_brands - 1) "
                     "times more; 0: no pull.")
-
-
+    # --- porting friction from policy facts (sim/behaviour/porting_friction.py)
+    friction: Friction = Field(
+        default_factory=Friction,
+        description="How porting facts (policy.porting_rules) become the porting hassle.")

@@ -89,10 +89,11 @@ def social_influence(model: mesa.Model, m: MonthContext) -> None:
     m.signals = model.social.signals(m.subs)
     if m.burn_in:
         m.is_open, m.opening, m.port_hassle = porting_in_burn_in(
-            m.spec.policy, m.spec.carrier_keys, m.spec.start, m.subs)
-    else:
+            m.spec.policy, m.spec.carrier_keys, m.spec.start, m.subs, m.spec.behaviour.friction)
+    else:  # the hassle from the month's porting rules, if any (porting_friction.py)
         m.is_open, m.opening, m.port_hassle = porting_open(
-            m.spec.policy, m.spec.carrier_keys, m.spec.start, m.month, m.subs)
+            m.spec.policy, m.spec.carrier_keys, m.spec.start, m.month, m.subs,
+            m.spec.behaviour.friction)
     m.newly_aware = social.spread_awareness(m.rng["social"], m.subs, m.is_open, m.opening,
                                             m.signals, m.spec.policy.awareness)
 

@@ -15,11 +15,14 @@ from sim.market import (
     Behaviour,
     Carrier,
     Eligibility,
+    Friction,
     Pilot,
     Policy,
+    PortingRule,
     Population,
     Segment,
     Social,
+    StepCosts,
     default_segments,
 )
 from sim.scenario.schema import Scenario
@@ -27,7 +30,9 @@ from sim.scenario.schema import Scenario
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("(top level)", Scenario), ("population", Population), ("population.segments.NAME", Segment),
     ("population.social", Social), ("policy", Policy), ("policy.eligibility", Eligibility),
-    ("policy.awareness", Awareness), ("policy.pilots[]", Pilot), ("behaviour", Behaviour),
+    ("policy.awareness", Awareness), ("policy.porting_rules[] (and a pilot's)", PortingRule),
+    ("policy.pilots[]", Pilot), ("behaviour", Behaviour), ("behaviour.friction", Friction),
+    ("behaviour.friction.step_cost", StepCosts),
     ("carriers.KEY (mobile, unicom, broadnet, docomo...)", Carrier),
     ("strategies.CARRIER[].cost", Cost),
     ("strategies.CARRIER[].offer (early warning, renewal)", RetentionOffer),
@@ -60,7 +65,8 @@ def _table(model: type[BaseModel]) -> list[str]:
     lines = ["| key | type | default | unit | source | meaning |", "|---|---|---|---|---|---|"]
     for name, field in model.model_fields.items():
         extra = field.json_schema_extra or {"unit": "(block)", "source": "see its section"}
-        lines.append(f"| `{name}` | {_type_name(field.annotation)} | {_default(field)} | "
+        key = field.alias or name  # `from` (a Python keyword) is the field `from_`
+        lines.append(f"| `{key}` | {_type_name(field.annotation)} | {_default(field)} | "
                      f"{extra.get('unit', '')} | {extra.get('source', '')} | "
                      f"{(field.description or '').replace('|', '/')} |")
     return lines

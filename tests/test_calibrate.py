@@ -19,12 +19,16 @@ from sim.calibrate.loss import loss
 from sim.calibrate.search import candidate_loss, plan, run_candidates
 from sim.calibrate.targets import Target, applicable, read_targets, simulated, synthetic_targets
 from sim.calibrate.targets import write_targets as save_targets
+from sim.behaviour.porting_friction import rule_hassle
 from sim.cli import app
 from sim.runner import run
 from sim.scenario import load_scenario
 from sim.sweep.design import replicate_seed
 
 from .conftest import SCENARIOS
+
+#: The porting hassle's one-dimensional knob under China's rules (hassle = 50 + it).
+HASSLE = "behaviour.friction.step_cost.in_person"
 
 runner = CliRunner()
 OBSERVED = Path(__file__).resolve().parents[2] / "shared" / "data" / "china_mnp_observed.csv"
@@ -108,7 +112,7 @@ def test_cli_unknown_carrier_in_targets_exits_2_without_traceback(tmp_path):
     path = write_csv(tmp_path, "2020-12-15,cumulative_ports,all,17000000\n"
                                "2020-02-19,cumulative_port_ins,vodafone,1000\n")
     result = runner.invoke(app, ["calibrate", str(SCENARIOS / "china_mnp_2019.yaml"),
-                                 "--targets", str(path), "--fit", "policy.porting_hassle",
+                                 "--targets", str(path), "--fit", HASSLE,
                                  "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "line 3: carrier 'vodafone' is not in this scenario" in result.output
@@ -143,7 +147,7 @@ def test_month_end_reading_rules_are_exact():
 
 def test_fit_paths_plain_wildcard_and_their_errors():
     dump = load_scenario(SCENARIOS / "china_mnp_2019.yaml").model_dump(mode="json")
-    hassle, review = parse_fits(["policy.porting_hassle=100:2000",
+    hassle, review = parse_fits([f"{HASSLE}=100:2000",
                                  "population.segments.*.review_rate"], dump)
     assert (hassle.low, hassle.high, hassle.multiplier) == (100, 2000, False)
     assert review.multiplier and len(review.paths) == 5 and (review.low, review.high) == (0.25, 4)
@@ -152,9 +156,9 @@ def test_fit_paths_plain_wildcard_and_their_errors():
     with pytest.raises(FitError, match="matches nothing"):
         parse_fits(["policy.nope"], dump)
     with pytest.raises(FitError, match="already fitted"):
-        parse_fits(["policy.porting_hassle", "policy.porting_hassle=1:5"], dump)
+        parse_fits([HASSLE, f"{HASSLE}=1:5"], dump)
     with pytest.raises(FitError, match="LOW:HIGH"):
-        parse_fits(["policy.porting_hassle=5"], dump)
+        parse_fits([f"{HASSLE}=5"], dump)
     with pytest.raises(FitError, match="less than or equal to 1"):
         parse_fits(["carriers.telecom.service_quality"], dump)  # default range passes 1
 
@@ -164,9 +168,9 @@ def test_fit_paths_plain_wildcard_and_their_errors():
 def test_loss_is_zero_on_targets_the_model_produced(tmp_path):
     """Same parameters and seeds as the synthetic targets: the loss is exactly zero;
     another porting hassle gives a positive loss."""
-    path = synthetic(tmp_path, ["policy.porting_hassle=600"], seed=5, replicates=2)
+    path = synthetic(tmp_path, [f"{HASSLE}=600"], seed=5, replicates=2)
     problem, _ = build_problem(SCENARIOS / "china_mnp_2019.yaml", path,
-                               ["policy.porting_hassle"], SMALL)
+                               [HASSLE], SMALL)
     args = (problem.base, problem.fits, problem.targets.targets)
     at_truth = run_candidates(*args, plan([(0, "trial", [600.0])], 2, 5).to_dict("records"))
     elsewhere = run_candidates(*args, plan([(1, "trial", [300.0])], 2, 5).to_dict("records"))
@@ -195,8 +199,8 @@ def test_synthetic_targets_round_trip(tmp_path):
 
 @pytest.mark.slow
 def test_calibration_recovers_a_known_parameter(tmp_path):
-    """Targets made with porting_hassle = 700 (and other seeds than the calibration's, so
-    they carry seed noise like real figures); calibration from the scenario's 435 finds
+    """Targets made with the in-person step at 700 (the hassle of China's rules is 50 more) (and other seeds than the calibration's, so
+    they carry seed noise like real figures); calibration from the scenario's 392.4 finds
     it within 20%, and the data bound it (a 95% interval under 3x wide) with the truth
     inside the 99% interval.
 
@@ -207,12 +211,12 @@ def test_calibration_recovers_a_known_parameter(tmp_path):
     # 20,000 rows: at 10,000 a 700-yuan hassle leaves a row or two of ports a month,
     # too few to bound the hassle (contracts that re-sign keep a quarter locked in)
     rows = ["population.size=20000"]
-    path = synthetic(tmp_path, ["policy.porting_hassle=700", *rows], seed=99, replicates=2)
+    path = synthetic(tmp_path, [f"{HASSLE}=700", *rows], seed=99, replicates=2)
     problem, _ = build_problem(SCENARIOS / "china_mnp_2019.yaml", path,
-                               ["policy.porting_hassle=150:3000"], SMALL + rows)
+                               [f"{HASSLE}=150:3000"], SMALL + rows)
     settings = Settings(trials=20, replicates=2, seed=11, profile_points=9, final_replicates=3)
     result = calibrate(problem, settings, tmp_path / "calib", {}, workers=2)
-    best = result.best["policy.porting_hassle"]
+    best = result.best[HASSLE]
     assert abs(math.log(best / 700)) < math.log(1.2), best
     assert result.best_loss < result.start_loss
     from sim.calibrate.uncertainty import intervals
@@ -226,14 +230,14 @@ def test_calibration_recovers_a_known_parameter(tmp_path):
 def test_resume_finishes_a_trial_left_running_and_reruns_nothing(tmp_path):
     path = synthetic(tmp_path, [], seed=3, replicates=1)
     problem, _ = build_problem(SCENARIOS / "china_mnp_2019.yaml", path,
-                               ["policy.porting_hassle"], SMALL)
+                               [HASSLE], SMALL)
     out = tmp_path / "calib"
     settings = Settings(trials=4, replicates=1, seed=3, profile_points=0, final_replicates=2)
     calibrate(problem, settings, out, {}, workers=1)
     parts_before = {p.name for p in (out / "parts").glob("part-*.parquet")}
     # a kill in the middle of the next round: optuna holds a trial as running
     study = optuna.load_study(study_name="calibration", storage=f"sqlite:///{out / 'optuna.db'}")
-    left = study.ask({"policy.porting_hassle": optuna.distributions.FloatDistribution(
+    left = study.ask({HASSLE: optuna.distributions.FloatDistribution(
         108.75, 1740, log=True)})
     with pytest.raises(Exception, match="already holds files"):
         calibrate(problem, settings, out, {}, workers=1)
@@ -251,10 +255,10 @@ def test_resume_finishes_a_trial_left_running_and_reruns_nothing(tmp_path):
 
 @pytest.mark.slow
 def test_cli_calibrate_end_to_end_with_held_out_targets(tmp_path):
-    path = synthetic(tmp_path, ["policy.porting_hassle=500"], seed=2026, replicates=2)
+    path = synthetic(tmp_path, [f"{HASSLE}=500"], seed=2026, replicates=2)
     out = tmp_path / "out"
     args = ["calibrate", str(SCENARIOS / "china_mnp_2019.yaml"), "--targets", str(path),
-            "--fit", "policy.porting_hassle=200:1500", "--until", "2020-06-30",
+            "--fit", f"{HASSLE}=200:1500", "--until", "2020-06-30",
             "--trials", "6", "--replicates", "2", "--profile-points", "3",
             "--final-replicates", "3", "--workers", "1", "--out", str(out)]
     for extra in SMALL:
@@ -272,7 +276,7 @@ def test_cli_calibrate_end_to_end_with_held_out_targets(tmp_path):
     assert any("mnp calibrate" in line for line in header)
     fitted = load_scenario(out / "calibrated.yaml")
     best = fit["parameters"][0]["best"]
-    assert fitted.policy.porting_hassle == pytest.approx(best, rel=1e-3)
+    assert fitted.behaviour.friction.step_cost.in_person == pytest.approx(best, rel=1e-3)
     assert fitted.population.size == 10000
     again = runner.invoke(app, args)
     assert again.exit_code == 2 and "--resume" in again.output
@@ -308,10 +312,17 @@ def test_pilots_share_the_calibrated_behaviour():
     national, pilots = load_scenario(CALIBRATED), load_scenario(PILOTS)
     assert pilots.population.segments == national.population.segments
     assert pilots.carriers == national.carriers
-    for field in ("porting_hassle", "number_loss_cost", "new_number_hassle", "awareness"):
+    for field in ("number_loss_cost", "new_number_hassle", "awareness"):
         assert getattr(pilots.policy, field) == getattr(national.policy, field), field
+    assert pilots.behaviour == national.behaviour  # incl. the friction mapping
     assert pilots.policy.mnp_start is None and len(pilots.policy.pilots) == 2
-    assert all(p.porting_hassle > pilots.policy.porting_hassle for p in pilots.policy.pilots)
+    # the pilots' process from 2018-12 is the nationwide one; the process before is harder
+    friction, national_rule = national.behaviour.friction, national.policy.porting_rules[-1]
+    for p in pilots.policy.pilots:
+        hard, simple = p.porting_rules[0], p.porting_rules[-1]
+        assert simple.from_ == "2018-12" and simple.steps == national_rule.steps
+        assert rule_hassle(hard, friction) > rule_hassle(simple, friction) == rule_hassle(
+            national_rule, friction)
 
 
 @pytest.mark.slow

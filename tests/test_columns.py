@@ -18,6 +18,7 @@ EVERY_LEVER = {
     "mobile": [
         {"lever": "targeted_poaching", "start": "2019-07", "reach": 0.5},
         {"lever": "churn_early_warning", "start": "2019-07", "recall": 0.8},
+        {"lever": "retention_desk", "start": "2019-07"},
         {"lever": "renewal_offer", "start": "2019-02"},
         {"lever": "win_back", "start": "2019-07", "reach": 0.5},
         {"lever": "bundle_offer", "start": "2019-02", "take_up": 0.05},

@@ -41,6 +41,12 @@ CASES = [
      ["strategies.mobile.0.percnt", "did you mean 'percent'"]),
     ("bad contract rule", "size: 1000", "size: 1000\npolicy:\n  eligibility: "
      "{contract_lockin: never}", ["policy.eligibility.contract_lockin", "'penalty'"]),
+    ("porting rules with a hassle", "size: 1000", "size: 1000\npolicy:\n  porting_hassle: 400\n"
+     "  porting_rules:\n    - {from: 2019-01, source: MIIT}",
+     ["policy.porting_rules or policy.porting_hassle", "not both"]),
+    ("unknown porting step", "size: 1000", "size: 1000\npolicy:\n  porting_rules:\n"
+     "    - {from: 2019-01, steps: [fax], source: MIIT}",
+     ["policy.porting_rules.0.steps.0", "'sms_code'"]),
     ("not yaml", "months: 12", "months: [12", ["not valid YAML"]),
     ("not a mapping", GOOD, "- just\n- a list\n", ["must be a YAML mapping"]),
     ("strategy for an unknown carrier", "months: 12", "months: 12\nstrategies:\n  vodafone:\n"

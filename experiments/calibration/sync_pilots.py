@@ -17,9 +17,10 @@ from sim.scenario.loading import read_yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-#: Copied from the national scenario: behaviour, not policy or geography.
+#: Copied from the national scenario: behaviour, not policy or geography (the porting rules
+#: are policy facts: each pilot has its own; their mapping, behaviour.friction, is copied).
 SHARED = (("population", "segments"), ("population", "leave_rate"),
-          ("policy", "number_loss_cost"), ("policy", "porting_hassle"),
+          ("policy", "number_loss_cost"),
           ("policy", "new_number_hassle"), ("policy", "awareness"), ("behaviour",),
           ("carriers",), ("strategies",))
 

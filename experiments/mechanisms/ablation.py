@@ -64,6 +64,9 @@ class Mechanism:
 
 
 B, P, S = "behaviour.", "policy.", "population.social."
+FR = B + "friction."
+STEPS = tuple(FR + "step_cost." + k for k in ("sms_code", "losing_carrier_code", "in_person",
+                                              "one_stop"))
 SEG, CAR = "population.segments.*.", "carriers.*."
 
 #: The declared table: every mechanism of sim/behaviour/ and ../shared/DOMAIN.md.
@@ -146,9 +149,18 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("number loss", "switching_cost", "DOMAIN.md (removed by MNP)",
               "losing one's number when switching without porting", (P + "number_loss_cost",),
               scales=(2,)),
-    Mechanism("porting hassle", "switching_cost", "DOMAIN.md",
-              "the porting procedure (SMS request plus confirmation)", (P + "porting_hassle",),
+    Mechanism("porting friction (all parts)", "porting_friction, switching_cost",
+              "DOMAIN.md; MIIT 2019 rules",
+              "China's porting facts (SMS codes, a shop visit with ID, free, within the day) "
+              "as a hassle through behaviour.friction", (FR + "base", FR + "fee_weight",
+                                                         FR + "day_cost", *STEPS),
               scales=(0.5, 2)),
+    Mechanism("porting friction: day cost", "porting_friction", "assumption",
+              "hassle per day from request to a working number", (FR + "day_cost",),
+              scales=(2,), note="China's 2019 rule takes 0 days: no effect there by design"),
+    Mechanism("porting friction: step costs", "porting_friction", "MIIT 2019 rules; fits",
+              "hassle of each step (SMS code, losing carrier's code, shop visit, one stop)",
+              STEPS, scales=(2,)),
     Mechanism("new-number hassle", "switching_cost", "DOMAIN.md",
               "a new SIM with a new number, beyond losing the number",
               (P + "new_number_hassle",)),
@@ -219,12 +231,18 @@ MECHANISMS: tuple[Mechanism, ...] = (
               "China Mobile keeps one brand from MNP - 6 months",
               (), off={}, note="a lever: 'on' gives China Mobile "
               "scenarios/strategies/retire_sub_brands.yaml"),
+    Mechanism("retention desk (lever)", "levers/retention_desk", "004; MIIT 2019 rules",
+              "China Mobile holds its port-out requests for a retention call with a 100-yuan "
+              "gift, up to the rules' max_retention_share",
+              (), off={}, note="a lever: 'on' gives China Mobile "
+              "scenarios/strategies/retention_desk.yaml"),
 )
 #: Lever entries measured by switching them ON (name -> overrides).
 SWITCH_ON = {"handset subsidy (lever)": {"strategies.mobile": "handset_subsidy"},
              "plan migration (lever)": {"strategies.mobile": "plan_migration"},
              "points programme (lever)": {"strategies.mobile": "points_programme"},
-             "retiring sub-brands (lever)": {"strategies.mobile": "retire_sub_brands"}}
+             "retiring sub-brands (lever)": {"strategies.mobile": "retire_sub_brands"},
+             "retention desk (lever)": {"strategies.mobile": "retention_desk"}}
 
 
 def _walk(obj: Any, parts: list[str], prefix: str = ""):

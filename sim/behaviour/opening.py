@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.params import month_index
+from sim.behaviour.porting_friction import national_hassle, pilot_rules_hassle
+from sim.params import month_index, month_label
 
 if TYPE_CHECKING:
     from sim.population import Subscribers
-    from sim.market import Policy
+    from sim.market import Friction, Policy
 
 
 def _national(policy: Policy, keys: tuple[str, ...], start: str,
@@ -30,26 +31,35 @@ def _national(policy: Policy, keys: tuple[str, ...], start: str,
 
 
 def porting_in_burn_in(policy: Policy, keys: tuple[str, ...], start: str,
-                       subs: Subscribers) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                       subs: Subscribers, friction: Friction | None = None,
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-row answers of a burn-in month (before the start): the rules of the start month.
 
     MNP is closed where it opens after the start, and open (with its hassle) only where
     it is open at the start already, so a market that opened years before the start
     builds no pent-up demand; no launch publicity either way.
     """
-    is_open, _, hassle = porting_open(policy, keys, start, 0, subs)
+    is_open, _, hassle = porting_open(policy, keys, start, 0, subs, friction)
     return is_open, np.broadcast_to(np.array(False), len(subs)), hassle
 
 
 def porting_open(policy: Policy, keys: tuple[str, ...], start: str, month: int,
-                 subs: Subscribers) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 subs: Subscribers, friction: Friction | None = None,
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-row (may port out, MNP opened to it this month, porting hassle in yuan).
 
-    With one opening for every carrier and no pilots the answers are one value for
-    everyone (broadcast views, no per-row copies).
+    The hassle is policy.porting_hassle, or where porting rules are given (nationally
+    or a pilot's), the hassle of this month's rule (sim/behaviour/porting_friction.py,
+    `friction` its mapping). With one opening for every carrier and no pilots the
+    answers are one value for everyone (broadcast views, no per-row copies).
     """
     national, first = _national(policy, keys, start, month)
-    hassle = np.float32(policy.porting_hassle)
+    if friction is None:
+        from sim.market import Friction
+        friction = Friction()
+    label = month_label(start, month)
+    nat_hassle = national_hassle(policy, friction, label)
+    hassle = np.float32(nat_hassle)
     n = len(subs)
     uniform = bool((national == national[0]).all() and (first == first[0]).all())
     if not policy.pilots:
@@ -63,15 +73,18 @@ def porting_open(policy: Policy, keys: tuple[str, ...], start: str, month: int,
     is_open, opening, hassles = [], [], []
     for p in policy.pilots:
         pilot_first = month_index(p.start, start)
-        simple = p.simplified is not None and month >= month_index(p.simplified, start)
-        pilot_hassle = (p.simplified_hassle if p.simplified_hassle is not None
-                        else policy.porting_hassle) if simple else p.porting_hassle
         is_open.append(national | (month >= pilot_first))
         opening.append((month == pilot_first) & ~national)
-        hassles.append(np.where(national, policy.porting_hassle, pilot_hassle))
+        if p.porting_rules is not None:  # the region's own rules, before and after national
+            hassles.append(np.full(len(keys), pilot_rules_hassle(p, friction, label)))
+            continue
+        simple = p.simplified is not None and month >= month_index(p.simplified, start)
+        pilot_hassle = (p.simplified_hassle if p.simplified_hassle is not None
+                        else nat_hassle) if simple else p.porting_hassle
+        hassles.append(np.where(national, nat_hassle, pilot_hassle))
     is_open.append(national)
     opening.append(first)
-    hassles.append(np.full(len(keys), policy.porting_hassle))
+    hassles.append(np.full(len(keys), nat_hassle))
     region = subs.region
     if uniform:  # every carrier alike: look up by region only, as one column
         return (np.array(is_open)[:, 0][region], np.array(opening)[:, 0][region],
