@@ -86,7 +86,7 @@ markets:
     scenario: {SCENARIOS / 'china_mnp_2019_calibrated.yaml'}
     targets: {CHINA_TARGETS}
     until: 2020-06-30
-    sets: [burn_in_months=0]
+    sets: [burn_in_months=0, carriers.mobile.brand=7.5]
   pilots:
     scenario: {SCENARIOS / 'china_pilots_2010.yaml'}
     targets: {CHINA_TARGETS}
@@ -156,7 +156,9 @@ def test_calibrate_markets_end_to_end_with_leave_one_out_and_resume(tmp_path):
     for market in ("china", "pilots"):
         text = (out / "calibrated" / f"{market}.yaml").read_text()
         assert "Joint fit" in text and f"{best:.4g}" in text
-        load_scenario(out / "calibrated" / f"{market}.yaml")  # a valid scenario
+        written = load_scenario(out / "calibrated" / f"{market}.yaml")  # a valid scenario
+        assert written.burn_in_months == 0       # the entry's own settings are kept
+    assert load_scenario(out / "calibrated" / "china.yaml").carriers["mobile"].brand == 7.5
     # the joint loss is the markets' weighted mean of their own losses (weights 1 and 3)
     candidates = pd.read_csv(out / "joint" / "candidates.csv")
     assert np.allclose(candidates["loss"],

@@ -53,7 +53,7 @@ from sim.calibrate.search import (
 from sim.outputs import OutputError, write_csv, write_json, write_text
 from sim.params import Strict
 from sim.scenario import ScenarioError
-from sim.scenario.loading import get_path, read_yaml, set_path
+from sim.scenario.loading import apply_overrides, get_path, read_yaml, set_path
 from sim.sweep.execution import SweepPaths, check_store_path, dask_executor, read_runs, utc_now
 
 WITHIN = 0.30  # the issue's in-sample tolerance: a fitted figure within +-30%
@@ -109,6 +109,7 @@ class Market:
     targets_path: Path
     weight: float
     problem: Problem
+    sets: list[str] = dataclasses.field(default_factory=list)  # the entry's --set overrides
 
 
 @dataclass
@@ -166,7 +167,7 @@ def load_markets(path: str | Path) -> JointProblem:
                                    "paths are relative to the markets file")
         sets = [*entry.sets, f"population.size={spec.rows}"]
         problem, _ = build_problem(scenario, targets, spec.fit, sets, entry.until, entry.only)
-        markets.append(Market(name, scenario, targets, entry.weight, problem))
+        markets.append(Market(name, scenario, targets, entry.weight, problem, entry.sets))
     first = markets[0].problem.fits
     for m in markets[1:]:  # one range per shared parameter: the first market's
         m.problem.fits = [dataclasses.replace(p, low=f.low, high=f.high)
@@ -425,6 +426,7 @@ def calibrated_market_yaml(market: Market, best: dict[str, float], header: list[
     """A market's scenario file with the shared fitted values set, and a header."""
     import yaml
     data, _ = read_yaml(market.scenario_path)
+    apply_overrides(data, market.sets)  # the entry's own settings (not the fit's row count)
     dump = market.problem.base
     for p in market.problem.fits:
         for path, value in p.values(best[p.name]).items():
