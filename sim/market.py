@@ -199,32 +199,6 @@ class Social(Strict):
         description="Extra review chance for each contact who moved carrier last month.")
 
 
-class GrowthStep(Strict):
-    """Net additions from one month until the next step (a market that grows or shrinks)."""
-
-    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True,
-                              serialize_by_alias=True)
-
-    from_: Month = param(..., alias="from", unit="YYYY-MM", source="scenario",
-                         description="First month of this rate; it holds until the next step.")
-    monthly_rate: float = param(
-        ..., unit="fraction of subscribers per month", source="scenario (published net "
-        "additions)", ge=-0.05, le=0.1,
-        description="Net additions per month over the subscribers at the month's start "
-                    "(negative: the market shrinks).")
-    source: str = param(..., unit="text", source="scenario", min_length=1,
-                        description="Where the figure comes from (required).")
-
-
-def _check_growth(steps: list[GrowthStep]) -> list[GrowthStep]:
-    months = [g.from_ for g in steps]
-    for a, b in zip(months, months[1:], strict=False):
-        if b <= a:
-            raise ValueError(f"growth steps must be in ascending months, each after the last: "
-                             f"{b} follows {a}")
-    return steps
-
-
 class Population(Strict):
     """Who the subscribers are. Each row stands for `represents / size` real subscribers."""
 
@@ -237,10 +211,6 @@ class Population(Strict):
         0.004, unit="probability/month", source=ASSUMPTION, ge=0, le=0.5,
         description="Chance a subscriber leaves the market in a month; a newcomer replaces each "
                     "leaver (saturated market).")
-    growth: Annotated[list[GrowthStep], AfterValidator(_check_growth)] = Field(
-        default_factory=list,
-        description="Dated net additions (sim/behaviour/market_growth.py); empty: a saturated "
-                    "market, one newcomer per leaver.")
     segments: dict[str, Segment] = Field(
         default_factory=default_segments,
         description="Customer segments by name; shares must sum to 1.")

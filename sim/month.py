@@ -16,8 +16,8 @@ the start already), with no strategies, and records nothing.
   consider      who reviews their carrier this month (incl. actions' calls)
   choose        logit choice with switching costs and incentives (and sub-brands' pull
                 toward cheaper rivals); actions reconsider
-  move          ports, new-number switches, leaving and joining (more joining in a
-                growing market); contracts signed; actions settle
+  move          ports, new-number switches, leaving and joining; contracts signed;
+                actions settle
   update        tenure, contract, stars; loyalty quadrants; books; data collection
 """
 
@@ -33,7 +33,6 @@ from sim.behaviour import (
     contracts,
     experiences,
     loyalty,
-    market_growth,
     month_end,
     moves,
     points,
@@ -142,13 +141,8 @@ def move(model: mesa.Model, m: MonthContext) -> None:
     m.extra["satisfied"] = subs.satisfaction[model.report_rows] >= beh.satisfied_threshold
     m.flows = moves.apply_moves(m.rng["move"], subs, m.segments, m.market, beh, m.rows,
                                 m.chosen, m.costs.is_port)
-    growth = 0.0 if m.burn_in else market_growth.monthly_rate(m.spec.population, m.label)
     moves.replace_leavers(m.rng["move"], subs, m.segments, m.market, beh, m.values_of,
-                          market_growth.replace_rate(m.spec.population.leave_rate, growth),
-                          m.flows)
-    if growth:  # the rows stand for more (or fewer) real subscribers from this month
-        model.scale *= 1.0 + growth
-        m.scale = model.scale
+                          m.spec.population.leave_rate, m.flows)
     m.moved = m.start_carrier != subs.carrier
     contracts.sign_contracts(m.rng["contracts"], subs, m.segments, m.market, beh, m.moved)
     for run in _campaigns(m):
