@@ -15,6 +15,7 @@ from sim.market import (
     Behaviour,
     Carrier,
     Eligibility,
+    Growth,
     Pilot,
     Policy,
     Population,
@@ -26,7 +27,8 @@ from sim.scenario.schema import Scenario
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("(top level)", Scenario), ("population", Population), ("population.segments.NAME", Segment),
-    ("population.social", Social), ("policy", Policy), ("policy.eligibility", Eligibility),
+    ("population.social", Social), ("population.growth[]", Growth), ("policy", Policy),
+    ("policy.eligibility", Eligibility),
     ("policy.awareness", Awareness), ("policy.pilots[]", Pilot), ("behaviour", Behaviour),
     ("carriers.KEY (mobile, unicom, broadnet, docomo...)", Carrier),
     ("strategies.CARRIER[].cost", Cost),
@@ -60,7 +62,8 @@ def _table(model: type[BaseModel]) -> list[str]:
     lines = ["| key | type | default | unit | source | meaning |", "|---|---|---|---|---|---|"]
     for name, field in model.model_fields.items():
         extra = field.json_schema_extra or {"unit": "(block)", "source": "see its section"}
-        lines.append(f"| `{name}` | {_type_name(field.annotation)} | {_default(field)} | "
+        key = field.alias or name
+        lines.append(f"| `{key}` | {_type_name(field.annotation)} | {_default(field)} | "
                      f"{extra.get('unit', '')} | {extra.get('source', '')} | "
                      f"{(field.description or '').replace('|', '/')} |")
     return lines
