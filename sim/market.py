@@ -584,22 +584,22 @@ class Behaviour(Strict):
         source=ASSUMPTION + "; post-purchase regret drives mobile switching (Sanchez Garcia & "
         "Curras-Perez 2020, https://doi.org/10.1108/EJMBE-02-2018-0035)",
         description="Mean shortfall of what a new carrier delivers against what the mover "
-                    "expected, lost from the starting satisfaction of every subscriber who "
-                    "moves (ported or switched); 0 with port_shortfall_sd 0: none.")
+                    "expected, lost from the starting satisfaction of every porter; 0 with "
+                    "port_shortfall_sd 0: none.")
     port_shortfall_sd: float = param(
         0.0, unit="satisfaction", ge=0, le=1, source=ASSUMPTION,
-        description="Spread (normal sd) of the shortfall between movers; a draw below 0 is a "
+        description="Spread (normal sd) of the shortfall between porters; a draw below 0 is a "
                     "pleasant surprise.")
     disappointed_review: float = param(
         0.0, unit="probability/month", ge=0, le=1,
         source=ASSUMPTION + " (8.5% of Spanish mobile users regretted their operator choice: "
         "https://eurekalert.org/pub_releases/2011-11/f-sf-mpo111511.php)",
-        description="Chance a disappointed recent mover (in their first "
+        description="Chance a disappointed recent porter (in their first "
                     "disappointment_months with the carrier, below satisfied_threshold) "
                     "reviews their carrier in a month; 0: no such review.")
     disappointment_months: int = param(
         12, unit="months", ge=1, le=120, source=ASSUMPTION,
-        description="How long after a move a dissatisfied mover counts as disappointed.")
+        description="How long after a port a dissatisfied porter counts as disappointed.")
     former_carrier_grudge: float = param(
         0.0, unit="yuan/month", ge=0, le=1000,
         source=ASSUMPTION + " (sign: satisfaction resets on a move, so the grudge keeps the "

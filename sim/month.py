@@ -14,11 +14,11 @@ the start already), with no strategies, and records nothing.
   satisfaction  drift toward perceived value for money
   social        contacts' carriers, word of mouth; who may port; MNP awareness
   consider      who reviews their carrier this month (incl. actions' calls and
-                disappointed recent movers)
+                disappointed recent porters)
   choose        logit choice with switching costs and incentives (and sub-brands' pull
                 toward cheaper rivals, a grudge against carriers left); actions reconsider
   move          ports, new-number switches (with the memory of past carriers, and the
-                new carrier's shortfall on expectations), leaving and joining (as many
+                new carrier's shortfall on porters' expectations), leaving and joining (as many
                 newcomers as a growing or shrinking market needs); contracts signed;
                 actions settle
   update        tenure, contract, stars; loyalty quadrants; books; data collection
@@ -112,7 +112,7 @@ def consider(model: mesa.Model, m: MonthContext) -> None:
         if called is not None:
             m.contacted.append(called)
     called = [*m.contacted, m.shocks.review] if m.shocks.review.size else m.contacted
-    regret = disappointment.reviewers(m.rng[disappointment.STREAM], subs, m.spec.behaviour)
+    regret = disappointment.reviewers(m.rng, subs, m.spec.behaviour)
     if regret.size:  # disappointed recent movers take a second look
         called = [*called, regret]
     m.rows = consideration.reviewers(m.rng["consider"], subs, m.segments, m.lived.bad,
@@ -153,12 +153,12 @@ def move(model: mesa.Model, m: MonthContext) -> None:
     m.extra["satisfied"] = subs.satisfaction[model.report_rows] >= beh.satisfied_threshold
     m.flows = moves.apply_moves(m.rng["move"], subs, m.segments, m.market, beh, m.rows,
                                 m.chosen, m.costs.is_port)
-    # what the new carrier delivers may fall short of what movers expected
-    disappointment.on_joining(m.rng[disappointment.STREAM], subs, m.flows.movers, beh)
+    # what the new carrier delivers may fall short of what porters expected
+    disappointment.on_joining(m.rng, subs, m.flows.porters, beh)
     pop = m.spec.population  # a growing or shrinking market (burn-in: the start's rate)
     turnover = growth.turnover(pop, m.spec.start if m.burn_in else m.label)
     moves.replace_leavers(m.rng["move"], subs, m.segments, m.market, beh, m.values_of,
-                          pop.leave_rate, m.flows, turnover)
+                          pop.leave_rate, m.flows, turnover, m.start_carrier)
     m.moved = m.start_carrier != subs.carrier
     contracts.sign_contracts(m.rng["contracts"], subs, m.segments, m.market, beh, m.moved)
     for run in _campaigns(m):

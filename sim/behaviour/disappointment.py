@@ -2,17 +2,19 @@
 
 A subscriber who moves chose the new carrier on what they expected of it (the choice's
 value, sim/behaviour/choice.py); what it delivers can fall short. On joining, each
-mover (ported or switched; not a newcomer to the market) draws a shortfall
+porter draws a shortfall
 
     shortfall ~ Normal(behaviour.port_shortfall_mean, behaviour.port_shortfall_sd)
 
 in satisfaction units and loses it from the honeymoon satisfaction they start with
 (a negative draw is a pleasant surprise); satisfaction then drifts back toward what
 the carrier delivers (sim/behaviour/satisfaction.py), so the shortfall weighs on the
-first months with the new carrier. A disappointed recent mover, one still in their
+first months with the new carrier. A disappointed recent porter, one still in their
 first `disappointment_months` with the carrier and below the satisfied threshold,
 also reviews with chance `disappointed_review` a month: regret prompts a second look
-while the alternatives are fresh in mind, so some port again. Repeat porting in
+while the alternatives are fresh in mind, so some port again. Only porters: a
+switch with a new number is a different decision (and before MNP the whole of churn,
+which the calibration fits), so it is left as it was. Repeat porting in
 markets with MNP is common (Finland, 2005: of the 1.2 M numbers ported at least once,
 0.5 M had ported twice and 140 k three times; shared/data/other_markets_observed.csv),
 and post-purchase regret is the main predictor of the intention to switch mobile
@@ -28,6 +30,8 @@ Strengths at 0 draw nothing and change nothing. Draws come from the stream
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -45,24 +49,28 @@ def keyed_normal(rng: np.random.Generator, rows: np.ndarray) -> np.ndarray:
     return (radius * np.cos(np.float32(2 * np.pi) * u[:, 1])).astype(np.float32)
 
 
-def on_joining(rng: np.random.Generator, subs: Subscribers, movers: np.ndarray,
-               beh: Behaviour) -> np.ndarray:
-    """Lower the movers' starting satisfaction by their drawn shortfall; return it (m,)."""
+def on_joining(streams: Mapping[str, np.random.Generator], subs: Subscribers,
+               porters: np.ndarray, beh: Behaviour) -> np.ndarray:
+    """Lower the porters' starting satisfaction by their drawn shortfall; return it (m,).
+
+    streams: the month's streams; `disappointment` is only made when the strength is on.
+    """
     mean, sd = beh.port_shortfall_mean, beh.port_shortfall_sd
-    if (mean == 0 and sd == 0) or movers.size == 0:
-        return np.zeros(movers.size, dtype=np.float32)
-    shortfall = np.float32(mean) + np.float32(sd) * keyed_normal(rng, movers)
-    subs.satisfaction[movers] = np.clip(subs.satisfaction[movers] - shortfall, 0, 1)
+    if (mean == 0 and sd == 0) or porters.size == 0:
+        return np.zeros(porters.size, dtype=np.float32)
+    shortfall = np.float32(mean) + np.float32(sd) * keyed_normal(streams[STREAM], porters)
+    subs.satisfaction[porters] = np.clip(subs.satisfaction[porters] - shortfall, 0, 1)
     return shortfall
 
 
-def reviewers(rng: np.random.Generator, subs: Subscribers, beh: Behaviour) -> np.ndarray:
-    """Disappointed recent movers who review this month (ascending rows)."""
+def reviewers(streams: Mapping[str, np.random.Generator], subs: Subscribers,
+              beh: Behaviour) -> np.ndarray:
+    """Disappointed recent porters who review this month (ascending rows)."""
     p = beh.disappointed_review
     if p <= 0:
         return np.empty(0, dtype=np.int64)
-    cand = events(rng, p, len(subs))  # cost follows n x p, not n
-    keep = ((subs.previous_carrier[cand] >= 0)
+    cand = events(streams[STREAM], p, len(subs))  # cost follows n x p, not n
+    keep = ((subs.times_ported[cand] > 0)
             & (subs.tenure[cand] < beh.disappointment_months)
             & (subs.satisfaction[cand] < np.float32(beh.satisfied_threshold)))
     return cand[keep]

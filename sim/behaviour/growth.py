@@ -14,9 +14,12 @@ so the rows left to their subscribers, (1 - q) n at the new scale, stand for exa
 the (1 - l) S subscribers who stayed. In a growing market more rows are re-drawn as
 newcomers each month than in a saturated one; a newcomer picks a carrier freely with
 no switching cost (sim/behaviour/moves.py), which is why a growing market ports a
-smaller share of its subscribers. Reported leavers are the rows taken, weighted so they
-sum to l S (with no row taken, q = 0, each carrier's expected share of them); joiners
-are the newcomers' rows at the new scale.
+smaller share of its subscribers. Every row's weight grows by 1 + g, so each carrier's
+reported leavers are the rows newcomers took from it less the growth of its rows at the
+start of the month (g / (1 + g) of them, at the new scale): subscribers then change by
+exactly joins - leaves + net ports and switches, carrier by carrier, and the leavers
+are l S in expectation (in a small run with fast growth a carrier's month can show a
+few negative leavers, a sampling artefact).
 
 Approximation: every row's weight grows alike, so growth adds subscribers to each
 carrier in proportion to its base before the newcomers' choices, and a shrinking

@@ -47,9 +47,9 @@ class Moves:
     # newcomer took this month (its subscriber left the market)
     movers: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # rows that
     # moved to another carrier (ported or switched), ascending
+    porters: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # the movers
+    # who ported (kept their number), ascending
     memory: memory.PortMemory | None = None  # ports by order, back vs on (memory.py)
-    leave_weight: float = 1.0  # real leavers per row taken, in rows at the month's scale
-    #                            (1 in a saturated market; sim/behaviour/growth.py)
 
 
 def _flow_matrix(old: np.ndarray, new: np.ndarray, k: int) -> np.ndarray:
@@ -105,7 +105,7 @@ def apply_moves(rng: np.random.Generator, subs: Subscribers, tables: SegmentTabl
                   subsidised=np.zeros(k, np.int64),
                   port_in_by_segment=by_segment(new[port]),
                   port_out_by_segment=by_segment(old[port]))
-    flows.movers = movers
+    flows.movers, flows.porters = movers, movers[port]
     flows.memory = memory.record_moves(subs, movers, old, new, port, k)
     flows.subsidised += start_with_carrier(rng, subs, tables, market, beh, movers, new)
     subs.moved[:] = False
@@ -115,29 +115,31 @@ def apply_moves(rng: np.random.Generator, subs: Subscribers, tables: SegmentTabl
 
 def replace_leavers(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables,
                     market: MarketState, beh: Behaviour, values_of: Callable,
-                    leave_rate: float, flows: Moves, turnover: Turnover | None = None) -> None:
+                    leave_rate: float, flows: Moves, turnover: Turnover | None = None,
+                    start_carrier: np.ndarray | None = None) -> None:
     """Some subscribers leave the market; a newcomer of the same segment takes each row.
 
     values_of(rows): carrier_values() of rows this month; the newcomer values the
     row's carrier without what only its predecessor enjoyed by staying.
     turnover: a growing or shrinking market's month (sim/behaviour/growth.py): newcomers
     take its share of the rows, and the leavers are weighted to its leave rate; None:
-    a saturated market, each leaver's row taken at `leave_rate`.
+    a saturated market, each leaver's row taken at `leave_rate`. start_carrier: every
+    row's carrier at the start of the month (needed with `turnover`).
     """
     k = len(market.price)
     rate = leave_rate if turnover is None else turnover.replace
     rows = events(rng, rate, len(subs))
     rows = rows[~flows.left[rows]]  # a subscriber who just moved stays this month
-    if turnover is not None and turnover.replace > 0:
-        flows.leave_weight = turnover.leave / (turnover.leave + turnover.growth)
-    elif turnover is not None and turnover.leave > 0:  # shrinking, no row taken: the
-        # leavers are each carrier's expected share, at the month's (new) scale
-        flows.leaves = (np.bincount(subs.carrier, minlength=k)
-                        * (turnover.leave / (1.0 + turnover.growth)))
+    if turnover is not None:  # every row's weight grew by 1 + g: the leavers are the rows
+        # taken less that growth of the start-of-month rows, in rows at the new scale
+        g = turnover.growth
+        flows.leaves = np.bincount(subs.carrier[rows], minlength=k) - (
+            g / (1.0 + g)) * np.bincount(start_carrier, minlength=k)
     if rows.size == 0:
         return
     flows.replaced = rows
-    flows.leaves += np.bincount(subs.carrier[rows], minlength=k)
+    if turnover is None:
+        flows.leaves += np.bincount(subs.carrier[rows], minlength=k)
     v, staying = values_of(rows)
     own = subs.carrier[rows]
     v[np.arange(rows.size), own] -= staying
