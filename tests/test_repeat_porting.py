@@ -119,3 +119,19 @@ def test_grudge_lowers_only_carriers_left():
                                            [0, 0, 0],       # back on its original carrier
                                            [-10, -10, 0],   # two carriers left
                                            [0, -10, -10]])
+
+
+def test_targets_read_the_ported_numbers(shortfall):
+    from sim.calibrate.targets import Target, simulated
+
+    scenario = make_scenario(**{**BIG, **SHORTFALL})
+    last = shortfall[shortfall["month"] == "2021-06"]
+    targets = [Target(2, "2021-06-30", q, "all", 1.0, 1.0) for q in (
+        "numbers_ported_at_least_once_share", "numbers_ported_twice",
+        "numbers_ported_three_times")]
+    share, twice, three = simulated(shortfall, targets, scenario)
+    subs = last["subscribers"].sum()
+    assert share == pytest.approx((last["ported_share"] * last["subscribers"]).sum() / subs)
+    assert twice == pytest.approx((last["ported_twice_share"] * last["subscribers"]).sum())
+    assert three == pytest.approx((last["ported_three_plus_share"] * last["subscribers"]).sum())
+    assert 0 < twice < share * subs
