@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.behaviour import loyalty, money, points
+from sim.behaviour import loyalty, memory, money, points
 from sim.behaviour.month_end import Census
 from sim.behaviour.switching_cost import PARTS, SwitchingCost
 from sim.columns import cost_column, lever_columns
@@ -83,6 +83,20 @@ def mechanism_figures(model: mesa.Model, m: MonthContext,
             "brand_value": m.market.brand.astype(np.float64)}
 
 
+def repeat_figures(m: MonthContext, census: Census, scale: float) -> dict[str, np.ndarray]:
+    """Per-carrier (N,) ports by order and direction, and the ported numbers' shares."""
+    mem = m.flows.memory or memory.PortMemory.none(m.n_carriers)
+    port_in = mem.by_order.sum(axis=0)
+    out = {f"port_in_{order}": mem.by_order[i] * scale
+           for i, order in enumerate(memory.ORDERS)}
+    out["port_in_back"] = mem.back * scale
+    out["port_in_onward"] = (port_in - mem.back) * scale
+    out["ported_share"] = census.mean(census.ported)
+    out["ported_twice_share"] = census.mean(census.ported_twice)
+    out["ported_three_plus_share"] = census.mean(census.ported_three_plus)
+    return out
+
+
 def lever_figures(runs: list[Campaign], scale: float) -> dict[str, float]:
     """Each lever column: its counter summed over the carrier's campaigns of that lever."""
     return {name: sum(float(run.counts.get(counter, 0)) for run in runs
@@ -107,6 +121,7 @@ def record(model: mesa.Model, m: MonthContext, quad: np.ndarray, census: Census,
                            (flows.port_out_by_segment * scale).tolist()]
     campaigns = m.extra["campaigns"]
     mechanisms = mechanism_figures(model, m, census)
+    mechanisms.update(repeat_figures(m, census, scale))
     for j, c in enumerate(model.carriers):
         runs = [run for run in campaigns if run.carrier == j]
         usage = usage_of(model, m, j, census, port_in, runs)

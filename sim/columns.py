@@ -80,6 +80,22 @@ POINTS_AND_BRANDS: tuple[Column, ...] = (
     Column("sub_brands", "brands", "Tariff brands the carrier sells under this month."),
     Column("brand_value", "yuan/month", "Brand value after dilution by sub-brands."),
 )
+#: Repeat porting: the numbers' ports by order and direction (sim/behaviour/memory.py).
+REPEAT_PORTING: tuple[Column, ...] = (
+    Column("port_in_first", SUBS, "Port-ins that are the number's first port."),
+    Column("port_in_second", SUBS, "Port-ins that are the number's second port."),
+    Column("port_in_third_plus", SUBS, "Port-ins that are the number's third or later port."),
+    Column("port_in_back", SUBS, "Port-ins by subscribers coming back to a carrier they had "
+                                 "left (the number's original carrier or the one left at "
+                                 "their last move)."),
+    Column("port_in_onward", SUBS, "Port-ins by subscribers moving on to a carrier they had "
+                                   "not left before (as far as the two remembered go)."),
+    Column("ported_share", "fraction", "Share of the carrier's subscribers whose number has "
+                                       "ported at least once since the run's start."),
+    Column("ported_twice_share", "fraction", "Share whose number has ported exactly twice."),
+    Column("ported_three_plus_share", "fraction", "Share whose number has ported three times "
+                                                  "or more."),
+)
 MOVES_TAIL: tuple[Column, ...] = (
     Column("subsidised_contracts", SUBS, "New customers who signed a handset-subsidy "
                                          "contract."),
@@ -102,6 +118,6 @@ COST_COLUMNS: tuple[Column, ...] = tuple(
 
 #: Every per-carrier monthly column, in the order of timeseries.csv.
 CARRIER_COLUMNS: tuple[Column, ...] = (*FLOWS_AND_BOOKS, *lever_columns(), *MOVES_TAIL,
-                                       *COST_COLUMNS, *POINTS_AND_BRANDS)
+                                       *COST_COLUMNS, *POINTS_AND_BRANDS, *REPEAT_PORTING)
 STAT_FIELDS: tuple[str, ...] = tuple(c.name for c in CARRIER_COLUMNS)
 TIMESERIES_COLUMNS: tuple[str, ...] = ("month", "carrier", *STAT_FIELDS)

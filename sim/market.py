@@ -199,6 +199,37 @@ class Social(Strict):
         description="Extra review chance for each contact who moved carrier last month.")
 
 
+class Growth(Strict):
+    """One entry of a dated schedule of net additions: the market grows (or shrinks).
+
+    It applies from its month until the next entry's (sim/behaviour/growth.py).
+    """
+
+    from_: Month = Field(..., alias="from", description="First month (YYYY-MM) the rate applies.",
+                         json_schema_extra={"unit": "YYYY-MM", "source": "scenario"})
+    monthly_rate: float = param(
+        ..., unit="net additions/month as a fraction of subscribers", source="scenario",
+        ge=-0.05, le=0.1,
+        description="Net additions per month as a fraction of the subscribers at the start of "
+                    "the month (negative: the market shrinks).")
+    source: str = param(..., unit="text", source="scenario", min_length=1,
+                        description="Where the figure comes from.")
+
+    model_config = {**Strict.model_config, "populate_by_name": True}
+
+
+def _growth_order(entries: list[Growth] | None) -> list[Growth] | None:
+    if entries is not None:
+        months = [e.from_ for e in entries]
+        if not months:
+            raise ValueError("growth: give at least one entry, or leave growth out (a "
+                             "saturated market)")
+        if months != sorted(months) or len(set(months)) != len(months):
+            raise ValueError("growth: entries must be in order of their `from` months, "
+                             "each month once")
+    return entries
+
+
 class Population(Strict):
     """Who the subscribers are. Each row stands for `represents / size` real subscribers."""
 
@@ -219,6 +250,10 @@ class Population(Strict):
         0.15, unit="fraction", source=SEED["004"] + " (basements, high-rises, remote areas); "
         + ASSUMPTION, ge=0, le=1,
         description="Share of subscribers living or working where coverage is weak.")
+    growth: Annotated[list[Growth] | None, AfterValidator(_growth_order)] = Field(
+        None, description="Dated schedule of net additions (market size not fixed); each entry "
+                          "applies from its month until the next, none before the first. "
+                          "Omitted: a saturated market (each leaver replaced by a newcomer).")
 
     @model_validator(mode="after")
     def _segment_shares(self) -> Population:
@@ -743,3 +778,34 @@ class Behaviour(Strict):
     friction: Friction = Field(
         default_factory=Friction,
         description="How porting facts (policy.porting_rules) become the porting hassle.")
+    # --- repeat porting: expectation shortfall and memory of past carriers
+    #     (sim/behaviour/disappointment.py, memory.py)
+    port_shortfall_mean: float = param(
+        0.0, unit="satisfaction", ge=-1, le=1,
+        source=ASSUMPTION + "; post-purchase regret drives mobile switching (Sanchez Garcia & "
+        "Curras-Perez 2020, https://doi.org/10.1108/EJMBE-02-2018-0035)",
+        description="Mean shortfall of what a new carrier delivers against what the mover "
+                    "expected, lost from the starting satisfaction of every porter; 0 with "
+                    "port_shortfall_sd 0: none.")
+    port_shortfall_sd: float = param(
+        0.0, unit="satisfaction", ge=0, le=1, source=ASSUMPTION,
+        description="Spread (normal sd) of the shortfall between porters; a draw below 0 is a "
+                    "pleasant surprise.")
+    disappointed_review: float = param(
+        0.0, unit="probability/month", ge=0, le=1,
+        source=ASSUMPTION + " (8.5% of Spanish mobile users regretted their operator choice: "
+        "https://eurekalert.org/pub_releases/2011-11/f-sf-mpo111511.php)",
+        description="Chance a disappointed recent porter (in their first "
+                    "disappointment_months with the carrier, below satisfied_threshold) "
+                    "reviews their carrier in a month; 0: no such review.")
+    disappointment_months: int = param(
+        12, unit="months", ge=1, le=120, source=ASSUMPTION,
+        description="How long after a port a dissatisfied porter counts as disappointed.")
+    former_carrier_grudge: float = param(
+        0.0, unit="yuan/month", ge=0, le=1000,
+        source=ASSUMPTION + " (sign: satisfaction resets on a move, so the grudge keeps the "
+        "reason for leaving; recapture needs an offer: Thomas, Blattberg & Fox 2004, Journal of "
+        "Marketing Research 41(1))",
+        description="Value a subscriber takes off each carrier they left (the number's "
+                    "original carrier and the one left at the last move); 0: no memory in the "
+                    "choice.")

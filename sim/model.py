@@ -14,7 +14,7 @@ from collections import defaultdict
 import mesa
 import numpy as np
 
-from sim.behaviour import loyalty, plan_fit, social, sub_brands
+from sim.behaviour import growth, loyalty, memory, plan_fit, social, sub_brands
 from sim.behaviour.offers import MarketState
 from sim.behaviour.stars import rate_initial_stars
 from sim.carriers import CarrierAgent
@@ -92,6 +92,7 @@ class MNPModel(mesa.Model):
         )
         self.burn_in_seconds = 0.0
         self.burn_in(scenario.burn_in_months)
+        memory.start_run(self.subs)  # numbers' ports count from the start
 
     @property
     def carrier_keys(self) -> tuple[str, ...]:
@@ -125,6 +126,9 @@ class MNPModel(mesa.Model):
     def step(self) -> None:
         """Simulate one month: every phase in order, each timed."""
         self.month_label = month_label(self.spec.start, self.month)
+        turnover = growth.turnover(self.spec.population, self.month_label)
+        if turnover is not None:  # the real subscribers a row stands for follow the market
+            self.scale *= 1.0 + turnover.growth
         m = self._context(self.month)
         for name, phase in PHASES:
             t0 = time.perf_counter()

@@ -13,10 +13,13 @@ the start already), with no strategies, and records nothing.
                 bill shocks (a bill above last month's); loyalty points accrue and lapse
   satisfaction  drift toward perceived value for money
   social        contacts' carriers, word of mouth; who may port; MNP awareness
-  consider      who reviews their carrier this month (incl. actions' calls)
+  consider      who reviews their carrier this month (incl. actions' calls and
+                disappointed recent porters)
   choose        logit choice with switching costs and incentives (and sub-brands' pull
-                toward cheaper rivals); actions reconsider
-  move          ports, new-number switches, leaving and joining; contracts signed;
+                toward cheaper rivals, a grudge against carriers left); actions reconsider
+  move          ports, new-number switches (with the memory of past carriers, and the
+                new carrier's shortfall on porters' expectations), leaving and joining (as many
+                newcomers as a growing or shrinking market needs); contracts signed;
                 actions settle
   update        tenure, contract, stars; loyalty quadrants; books; data collection
 """
@@ -31,8 +34,11 @@ from sim.behaviour import (
     bill_shock,
     consideration,
     contracts,
+    disappointment,
     experiences,
+    growth,
     loyalty,
+    memory,
     month_end,
     moves,
     points,
@@ -107,6 +113,9 @@ def consider(model: mesa.Model, m: MonthContext) -> None:
         if called is not None:
             m.contacted.append(called)
     called = [*m.contacted, m.shocks.review] if m.shocks.review.size else m.contacted
+    regret = disappointment.reviewers(m.rng, subs, m.spec.behaviour)
+    if regret.size:  # disappointed recent movers take a second look
+        called = [*called, regret]
     m.rows = consideration.reviewers(m.rng["consider"], subs, m.segments, m.lived.bad,
                                      m.contract_ended, m.newly_aware, m.signals,
                                      m.spec.behaviour, m.spec.population.social, called)
@@ -121,6 +130,10 @@ def choose(model: mesa.Model, m: MonthContext) -> None:
     # reviewers on carriers with sub-brands feel cheaper rivals' pull (seed 002)
     sub_brands.add_price_pull(m.values, subs, market, rows)
     sub_brands.add_price_pull(m.extra["sample_values"], subs, market, model.report_rows)
+    # a carrier the subscriber left is valued less (sim/behaviour/memory.py)
+    grudge = m.spec.behaviour.former_carrier_grudge
+    memory.add_grudge(m.values, subs, rows, grudge)
+    memory.add_grudge(m.extra["sample_values"], subs, model.report_rows, grudge)
     m.costs = switching_costs_of(m, rows)
     m.incentive = market.handset_subsidy * market.subsidy_take_up  # expected, to newcomers
     for run in _campaigns(m):
@@ -141,8 +154,12 @@ def move(model: mesa.Model, m: MonthContext) -> None:
     m.extra["satisfied"] = subs.satisfaction[model.report_rows] >= beh.satisfied_threshold
     m.flows = moves.apply_moves(m.rng["move"], subs, m.segments, m.market, beh, m.rows,
                                 m.chosen, m.costs.is_port)
+    # what the new carrier delivers may fall short of what porters expected
+    disappointment.on_joining(m.rng, subs, m.flows.porters, beh)
+    pop = m.spec.population  # a growing or shrinking market (burn-in: the start's rate)
+    turnover = growth.turnover(pop, m.spec.start if m.burn_in else m.label)
     moves.replace_leavers(m.rng["move"], subs, m.segments, m.market, beh, m.values_of,
-                          m.spec.population.leave_rate, m.flows)
+                          pop.leave_rate, m.flows, turnover, m.start_carrier)
     m.moved = m.start_carrier != subs.carrier
     contracts.sign_contracts(m.rng["contracts"], subs, m.segments, m.market, beh, m.moved)
     for run in _campaigns(m):

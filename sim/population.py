@@ -70,6 +70,10 @@ class Subscribers:
     plan_saving: np.ndarray        # float32, share of the list bill saved by a fitted plan
     points: np.ndarray             # float32, loyalty points held, in yuan of value (seed 002)
     points_expiring: np.ndarray    # float32, the part of them that lapses at the next clearing
+    # --- memory of past carriers (sim/behaviour/memory.py): the number's and the person's
+    times_ported: np.ndarray       # uint8, ports of the current number (saturates at 255)
+    original_carrier: np.ndarray   # int8, carrier the number started on (before its first port)
+    previous_carrier: np.ndarray   # int8, carrier left at the last move (-1: none)
 
     def __len__(self) -> int:
         """The number of rows."""
@@ -177,5 +181,8 @@ def create_subscribers(rng: np.random.Generator, pop: Population, carriers: list
         plan_saving=np.zeros(n, dtype=np.float32),
         points=np.zeros(n, dtype=np.float32),
         points_expiring=np.zeros(n, dtype=np.float32),
+        times_ported=np.zeros(n, dtype=np.uint8),
+        original_carrier=carrier.copy(),
+        previous_carrier=np.full(n, -1, dtype=np.int8),
     )
     return subs, tables

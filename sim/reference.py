@@ -16,6 +16,7 @@ from sim.market import (
     Carrier,
     Eligibility,
     Friction,
+    Growth,
     Pilot,
     Policy,
     PortingRule,
@@ -29,7 +30,8 @@ from sim.scenario.schema import Scenario
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("(top level)", Scenario), ("population", Population), ("population.segments.NAME", Segment),
-    ("population.social", Social), ("policy", Policy), ("policy.eligibility", Eligibility),
+    ("population.social", Social), ("population.growth[]", Growth), ("policy", Policy),
+    ("policy.eligibility", Eligibility),
     ("policy.awareness", Awareness), ("policy.porting_rules[] (and a pilot's)", PortingRule),
     ("policy.pilots[]", Pilot), ("behaviour", Behaviour), ("behaviour.friction", Friction),
     ("behaviour.friction.step_cost", StepCosts),

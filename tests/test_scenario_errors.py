@@ -65,6 +65,17 @@ CASES = [
     ("seventeen carriers", "  telecom: {subscribers: 200, price: 45.0}\n",
      "".join(f"  c{i}: {{subscribers: 10, price: 40}}\n" for i in range(15)),
      ["carriers: 17 carrier(s) given", "2 to 16"]),
+    ("growth rate out of range", "size: 1000", "size: 1000\n  growth:\n    - {from: 2019-03, "
+     "monthly_rate: 0.5, source: x}", ["population.growth.0.monthly_rate", "0.1"]),
+    ("growth without a source", "size: 1000", "size: 1000\n  growth:\n    - {from: 2019-03, "
+     "monthly_rate: 0.01}", ["population.growth.0.source", "required"]),
+    ("growth out of order", "size: 1000", "size: 1000\n  growth:\n    - {from: 2019-06, "
+     "monthly_rate: 0.01, source: x}\n    - {from: 2019-03, monthly_rate: 0.0, source: x}",
+     ["population.growth", "in order"]),
+    ("negative grudge", "months: 12", "months: 12\nbehaviour: {former_carrier_grudge: -5}",
+     ["behaviour.former_carrier_grudge", "must be >= 0"]),
+    ("non-finite shortfall", "months: 12", "months: 12\nbehaviour: {port_shortfall_sd: .nan}",
+     ["behaviour.port_shortfall_sd"]),
     ("inconsistent carrier split", "size: 1000", "size: 1000\n  segments:\n    a:\n"
      "      share: 1.0\n      carrier_shares: {mobile: 0.2, unicom: 0.4, telecom: 0.4}",
      ["carrier_shares", "carriers.mobile.subscribers"]),

@@ -7,7 +7,8 @@ One pass over every subscriber does all three, because they read the same column
 - each row's bill paid is kept for next month's bill shock (sim/behaviour/bill_shock.py);
 - per carrier: subscribers, bills paid (after personal discounts and fitted plans'
   savings), bundle holders, and the sums of satisfaction, awareness, stars and plan
-  mismatch. The books and the collected
+  mismatch, and the numbers ported once or more, exactly twice, three times or more.
+  The books and the collected
   series need only these, so what is stored per month does not grow with the
   population.
 """
@@ -32,8 +33,8 @@ TENURE_CAP = np.iinfo(np.uint16).max  # months; tenure stops counting here
 
 @njit
 def _close_month(carrier, segment, brand_tier, spend, suspensions, discount, has_bundle,
-                 pays_fee, satisfaction, aware, saving, mismatch, price, programme, tenure,
-                 contract_left, discount_left, avg_spend, stars, last_bill, totals):
+                 pays_fee, satisfaction, aware, saving, mismatch, times_ported, price, programme,
+                 tenure, contract_left, discount_left, avg_spend, stars, last_bill, totals):
     for i in range(carrier.size):
         tenure[i] += tenure[i] < TENURE_CAP
         contract_left[i] -= contract_left[i] > 0
@@ -60,6 +61,10 @@ def _close_month(carrier, segment, brand_tier, spend, suspensions, discount, has
         totals[5, c] += level
         totals[6, c] += pays_fee[i]
         totals[7, c] += mismatch[i]
+        ported = times_ported[i]  # the number's ports (sim/behaviour/memory.py)
+        totals[8, c] += ported >= 1
+        totals[9, c] += ported == 2
+        totals[10, c] += ported >= 3
 
 
 @dataclass
@@ -74,6 +79,9 @@ class Census:
     stars: np.ndarray
     bundle_payers: np.ndarray   # holders paying a bundle fee (bought under an offer)
     plan_mismatch: np.ndarray   # sum of the share of the bill wasted (plan fit)
+    ported: np.ndarray          # numbers ported at least once (sim/behaviour/memory.py)
+    ported_twice: np.ndarray    # numbers ported exactly twice
+    ported_three_plus: np.ndarray  # numbers ported three times or more
 
     def mean(self, total: np.ndarray) -> np.ndarray:
         """Per-carrier mean of one of the sums."""
@@ -82,12 +90,13 @@ class Census:
 
 def close_month(subs: Subscribers, market: MarketState) -> Census:
     """Advance every subscriber's clocks, re-rate stars and take the carriers' totals."""
-    totals = np.zeros((8, len(market.price)), dtype=np.float64)
+    totals = np.zeros((11, len(market.price)), dtype=np.float64)
     # codes are never negative: unsigned views spare the compiled loop its index checks
     u8 = lambda column: column.view(np.uint8)  # noqa: E731
     _close_month(u8(subs.carrier), u8(subs.segment), u8(subs.brand_tier), subs.spend_factor,
                  subs.suspensions, subs.discount, subs.has_bundle, subs.pays_bundle_fee,
                  subs.satisfaction, subs.aware, subs.plan_saving, subs.plan_mismatch,
-                 market.list_prices, market.star_programme, subs.tenure, subs.contract_left,
-                 subs.discount_left, subs.avg_spend, subs.stars, subs.last_bill, totals)
+                 subs.times_ported, market.list_prices, market.star_programme, subs.tenure,
+                 subs.contract_left, subs.discount_left, subs.avg_spend, subs.stars,
+                 subs.last_bill, totals)
     return Census(*totals)

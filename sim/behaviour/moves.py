@@ -4,7 +4,10 @@ A move while MNP is open to the subscriber, who is aware of it and eligible, is 
 port (keeps the number); any other move is a switch with a new number, which the
 subscriber only makes when it outweighs losing the number. Leaving the market is
 kept apart from both: each leaver's row is taken by a newcomer (saturated market)
-who picks a carrier by the same logit rule with no switching cost.
+who picks a carrier by the same logit rule with no switching cost; in a market that
+grows or shrinks (`population.growth`) newcomers take more or fewer rows
+(sim/behaviour/growth.py). Every move updates the memory of past carriers
+(sim/behaviour/memory.py).
 Tenure, contract, suspensions, stars and their benefits, loyalty points, personal
 discounts and fitted plans reset on every move (the new carrier's standard plan,
 sim/behaviour/plan_fit.py); a carrier's handset subsidy puts some new customers on
@@ -18,6 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.behaviour import memory
+from sim.behaviour.growth import Turnover
 from sim.behaviour.offers import MarketState
 from sim.behaviour.plan_fit import assign_plans
 from sim.behaviour.satisfaction import satisfaction_target
@@ -40,6 +45,11 @@ class Moves:
     port_out_by_segment: np.ndarray  # (N, segments) ports out of each carrier, by segment
     replaced: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # rows a
     # newcomer took this month (its subscriber left the market)
+    movers: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # rows that
+    # moved to another carrier (ported or switched), ascending
+    porters: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # the movers
+    # who ported (kept their number), ascending
+    memory: memory.PortMemory | None = None  # ports by order, back vs on (memory.py)
 
 
 def _flow_matrix(old: np.ndarray, new: np.ndarray, k: int) -> np.ndarray:
@@ -95,6 +105,8 @@ def apply_moves(rng: np.random.Generator, subs: Subscribers, tables: SegmentTabl
                   subsidised=np.zeros(k, np.int64),
                   port_in_by_segment=by_segment(new[port]),
                   port_out_by_segment=by_segment(old[port]))
+    flows.movers, flows.porters = movers, movers[port]
+    flows.memory = memory.record_moves(subs, movers, old, new, port, k)
     flows.subsidised += start_with_carrier(rng, subs, tables, market, beh, movers, new)
     subs.moved[:] = False
     subs.moved[movers] = True
@@ -103,22 +115,35 @@ def apply_moves(rng: np.random.Generator, subs: Subscribers, tables: SegmentTabl
 
 def replace_leavers(rng: np.random.Generator, subs: Subscribers, tables: SegmentTables,
                     market: MarketState, beh: Behaviour, values_of: Callable,
-                    leave_rate: float, flows: Moves) -> None:
+                    leave_rate: float, flows: Moves, turnover: Turnover | None = None,
+                    start_carrier: np.ndarray | None = None) -> None:
     """Some subscribers leave the market; a newcomer of the same segment takes each row.
 
     values_of(rows): carrier_values() of rows this month; the newcomer values the
     row's carrier without what only its predecessor enjoyed by staying.
+    turnover: a growing or shrinking market's month (sim/behaviour/growth.py): newcomers
+    take its share of the rows, and the leavers are weighted to its leave rate; None:
+    a saturated market, each leaver's row taken at `leave_rate`. start_carrier: every
+    row's carrier at the start of the month (needed with `turnover`).
     """
-    rows = events(rng, leave_rate, len(subs))
+    k = len(market.price)
+    rate = leave_rate if turnover is None else turnover.replace
+    rows = events(rng, rate, len(subs))
     rows = rows[~flows.left[rows]]  # a subscriber who just moved stays this month
+    if turnover is not None:  # every row's weight grew by 1 + g: the leavers are the rows
+        # taken less that growth of the start-of-month rows, in rows at the new scale
+        g = turnover.growth
+        flows.leaves = np.bincount(subs.carrier[rows], minlength=k) - (
+            g / (1.0 + g)) * np.bincount(start_carrier, minlength=k)
     if rows.size == 0:
         return
-    k = len(market.price)
     flows.replaced = rows
-    flows.leaves += np.bincount(subs.carrier[rows], minlength=k)
+    if turnover is None:
+        flows.leaves += np.bincount(subs.carrier[rows], minlength=k)
     v, staying = values_of(rows)
     own = subs.carrier[rows]
     v[np.arange(rows.size), own] -= staying
     chosen = (v + gumbel(rng, rows, k, beh.choice_noise)).argmax(axis=1).astype(np.int8)
     flows.joins += np.bincount(chosen, minlength=k)
+    memory.forget(subs, rows, chosen)
     flows.subsidised += start_with_carrier(rng, subs, tables, market, beh, rows, chosen)

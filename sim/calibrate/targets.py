@@ -75,6 +75,16 @@ QUANTITIES: dict[str, Quantity] = {
     "share_of_port_ins": Quantity("fraction", "share",
                                   "the carrier's share of all port-ins to the date"),
     "arpu": Quantity("yuan/month", "ratio", "revenue per subscriber in the month"),
+    # repeat porting (sim/behaviour/memory.py), numbers counted from the run's start; as
+    # Finland's 2005 report (shared/data/other_markets_observed.csv): "twice" is exactly
+    # twice and "three times" three times or more (the report gives no higher count, and
+    # its 0.5 M twice and 140 k three times are disjoint counts of 1.2 M ported numbers)
+    "numbers_ported_at_least_once_share": Quantity(
+        "fraction", "stock", "share of subscribers (numbers) ported at least once, at the date"),
+    "numbers_ported_twice": Quantity("numbers", "stock",
+                                     "numbers ported exactly twice, at the date"),
+    "numbers_ported_three_times": Quantity("numbers", "stock",
+                                           "numbers ported three times or more, at the date"),
     "pilot_uptake": Quantity("fraction", "pilot",
                              "ports to the date over the subscribers of the pilot regions "
                              "open by then (before the nationwide opening)"),
@@ -340,10 +350,57 @@ def _at(series: pd.Series, month: str, fraction: float, first: float) -> float:
     return before + fraction * (value - before)
 
 
+#: quantity -> the per-carrier count of numbers it sums (from the reported shares)
+PORTED_NUMBERS = {"numbers_ported_at_least_once_share": "numbers_ported",
+                  "numbers_ported_twice": "numbers_ported_twice",
+                  "numbers_ported_three_times": "numbers_ported_three_plus"}
+_SHARE_OF = {"numbers_ported": "ported_share", "numbers_ported_twice": "ported_twice_share",
+             "numbers_ported_three_plus": "ported_three_plus_share"}
+
+
+def _ported_numbers(ts: pd.DataFrame) -> dict[str, pd.Series]:
+    """Per-row counts of ported numbers (share x subscribers); 0 where a run lacks them."""
+    return {count: ts[share] * ts["subscribers"] if share in ts else 0.0 * ts["subscribers"]
+            for count, share in _SHARE_OF.items()}
+
+
+#: Quantities of the other markets' figures and of repeat porting (issue 19).
+LATER_QUANTITIES = ("quarterly_ports", "yearly_ports", "cumulative_net_porting",
+                    "cumulative_port_requests", "cumulative_ports_share", *PORTED_NUMBERS)
+
+
+def _later_figure(t: Target, wide: pd.DataFrame, cum_in: pd.DataFrame, cum_out: pd.DataFrame,
+                  pick: Callable[[pd.DataFrame], pd.Series], month: str, frac: float) -> float:
+    """The model's value of one of LATER_QUANTITIES (see QUANTITIES for each rule)."""
+    if t.quantity in ("quarterly_ports", "yearly_ports"):
+        flow = pick(wide["port_out"])
+        position = flow.index.get_loc(month)
+        span = FLOW_MONTHS[t.quantity]
+        return float(flow.iloc[max(0, position - span + 1):position + 1].sum())
+    if t.quantity == "cumulative_net_porting":
+        return _at(pick(cum_in) - pick(cum_out), month, frac, 0.0)
+    if t.quantity == "cumulative_port_requests":
+        return _at(pick(cum_out), month, frac, 0.0)
+    if t.quantity == "cumulative_ports_share":
+        subs = pick(wide["subscribers"])
+        return (_at(pick(cum_out), month, frac, 0.0)
+                / _at(subs, month, frac, float(subs.iloc[0])))
+    if t.quantity in PORTED_NUMBERS:
+        numbers = pick(wide[PORTED_NUMBERS[t.quantity]])
+        value = _at(numbers, month, frac, 0.0)
+        if t.quantity == "numbers_ported_at_least_once_share":
+            subs = pick(wide["subscribers"])
+            value /= max(_at(subs, month, frac, float(subs.iloc[0])), 1e-12)
+        return value
+    raise ValueError(f"not one of LATER_QUANTITIES: {t.quantity}")
+
+
 def simulated(ts: pd.DataFrame, targets: list[Target], scenario: Scenario) -> np.ndarray:
     """The model's value of every target, from one run's monthly per-carrier series."""
+    ts = ts.assign(**_ported_numbers(ts))
     wide = ts.pivot_table(index="month", columns="carrier",
-                          values=["subscribers", "port_in", "port_out", "revenue"],
+                          values=["subscribers", "port_in", "port_out", "revenue",
+                                  *PORTED_NUMBERS.values()],
                           aggfunc="sum", sort=True)
     cum_in = wide["port_in"].cumsum()
     cum_out = wide["port_out"].cumsum()
@@ -361,19 +418,8 @@ def simulated(ts: pd.DataFrame, targets: list[Target], scenario: Scenario) -> np
             out[i] = _at(pick(cum_in), month, frac, 0.0)
         elif t.quantity == "monthly_ports":
             out[i] = float(pick(wide["port_out"]).loc[month])
-        elif t.quantity in ("quarterly_ports", "yearly_ports"):
-            flow = pick(wide["port_out"])
-            position = flow.index.get_loc(month)
-            span = FLOW_MONTHS[t.quantity]
-            out[i] = float(flow.iloc[max(0, position - span + 1):position + 1].sum())
-        elif t.quantity == "cumulative_net_porting":
-            out[i] = _at(pick(cum_in) - pick(cum_out), month, frac, 0.0)
-        elif t.quantity == "cumulative_port_requests":
-            out[i] = _at(pick(cum_out), month, frac, 0.0)
-        elif t.quantity == "cumulative_ports_share":
-            subs = pick(wide["subscribers"])
-            out[i] = (_at(pick(cum_out), month, frac, 0.0)
-                      / _at(subs, month, frac, float(subs.iloc[0])))
+        elif t.quantity in LATER_QUANTITIES:
+            out[i] = _later_figure(t, wide, cum_in, cum_out, pick, month, frac)
         elif t.quantity in ("share_of_port_outs", "share_of_port_ins"):
             cum = cum_out if t.quantity == "share_of_port_outs" else cum_in
             mine = _at(cum[t.carrier], month, frac, 0.0)
