@@ -101,8 +101,8 @@ def social_influence(model: mesa.Model, m: MonthContext) -> None:
             m.spec.policy, m.spec.carrier_keys, m.spec.start, m.month, m.subs)
     m.newly_aware = social.spread_awareness(m.rng["social"], m.subs, m.is_open, m.opening,
                                             m.signals, m.spec.policy.awareness)
-    if model.peer_learning is not None:  # contacts who ported ease the hassle (peer_learning.py)
-        m.extra["peer_learning"] = model.peer_learning
+    if model.peer_learning is not None and model.peer_learning.anyone:
+        m.extra["peer_learning"] = model.peer_learning  # contacts who ported (peer_learning.py)
 
 
 def consider(model: mesa.Model, m: MonthContext) -> None:

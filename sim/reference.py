@@ -15,6 +15,7 @@ from sim.market import (
     Behaviour,
     Carrier,
     Eligibility,
+    Handsets,
     Pilot,
     Policy,
     Population,
@@ -26,7 +27,8 @@ from sim.scenario.schema import Scenario
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("(top level)", Scenario), ("population", Population), ("population.segments.NAME", Segment),
-    ("population.social", Social), ("policy", Policy), ("policy.eligibility", Eligibility),
+    ("population.social", Social), ("population.handsets", Handsets), ("policy", Policy),
+    ("policy.eligibility", Eligibility),
     ("policy.awareness", Awareness), ("policy.pilots[]", Pilot), ("behaviour", Behaviour),
     ("carriers.KEY (mobile, unicom, broadnet, docomo...)", Carrier),
     ("strategies.CARRIER[].cost", Cost),

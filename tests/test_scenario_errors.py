@@ -59,6 +59,14 @@ CASES = [
     ("seventeen carriers", "  telecom: {subscribers: 200, price: 45.0}\n",
      "".join(f"  c{i}: {{subscribers: 10, price: 40}}\n" for i in range(15)),
      ["carriers: 17 carrier(s) given", "2 to 16"]),
+    ("negative peer learning", "size: 1000", "size: 1000\nbehaviour:\n  peer_learning: -0.1",
+     ["behaviour.peer_learning", "must be >= 0"]),
+    ("taste drift persistence of 1", "size: 1000", "size: 1000\nbehaviour:\n"
+     "  taste_drift_persistence: 1", ["behaviour.taste_drift_persistence", "must be < 1"]),
+    ("bad new-generation month", "size: 1000", "size: 1000\n  handsets: "
+     "{new_generation: 2019-13}", ["population.handsets.new_generation", "YYYY-MM"]),
+    ("handset cycle not finite", "size: 1000", "size: 1000\n  handsets: {cycle_months: .inf}",
+     ["population.handsets.cycle_months"]),
     ("inconsistent carrier split", "size: 1000", "size: 1000\n  segments:\n    a:\n"
      "      share: 1.0\n      carrier_shares: {mobile: 0.2, unicom: 0.4, telecom: 0.4}",
      ["carrier_shares", "carriers.mobile.subscribers"]),

@@ -14,7 +14,6 @@ import time
 from multiprocessing import Pool
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from sim.runner import run
@@ -25,6 +24,7 @@ SCENARIO = ROOT / "scenarios/china_mnp_2019_calibrated.yaml"
 
 
 def one(args):
+    """One run: mean monthly ports (M) by half-year, and its wall time."""
     name, sets, size, months, seed = args
     spec = load_scenario(SCENARIO, [f"population.size={size}", f"months={months}", *sets])
     t0 = time.perf_counter()
@@ -40,6 +40,7 @@ def one(args):
 
 
 def main() -> None:
+    """Run the variants on common seeds; print means and paired differences."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", type=int, default=20000)
     ap.add_argument("--months", type=int, default=48)

@@ -6,8 +6,9 @@ rival by more than porting costs have ported, porting can only fall. Tastes and 
 do change, and persistently (a move, a new job, new usage), so here each subscriber i's
 taste for carrier j is
 
-    d_ij(t) = rho * d_ij(t-1) + sd * sqrt(1 - rho**2) * e_ij(t),   e ~ N(0, 1),
+    d_ij(t) = rho * d_ij(t-1) + sd * sqrt(1 - rho**2) * e_ij(t),
 
+with innovations e of mean 0 and variance 1 (triangular: cheaper than normal draws),
 stationary with standard deviation `behaviour.taste_drift_sd` (yuan/month) and
 persistence rho = `behaviour.taste_drift_persistence`, added to the value of carrier j.
 Mismatches with the current carrier accumulate and refill the pool of those who would
@@ -15,9 +16,10 @@ gain by moving, so porting does not run down after awareness saturates.
 
 Cheap by construction: the process is advanced only for the rows valued this month
 (reviewers, newcomers, the report sample), by the exact k-month step
-d(t) = rho**k d(t-k) + sd * sqrt(1 - rho**(2k)) * e, so the cost follows the reviews,
-not the population. A row first valued (or taken by a newcomer) draws from the
-stationary distribution. State: one float32 per row and carrier plus one int32 per row.
+d(t) = rho**k d(t-k) + sd * sqrt(1 - rho**(2k)) * e (exact in mean and variance),
+so the cost follows the reviews, not the population. A row first valued (or taken by a
+newcomer) draws from the stationary distribution. State: one float32 per row and carrier
+plus one int32 per row.
 Draws come from the stream `taste_drift`, keyed by (row, carrier): a subscriber valued
 in the same months gets the same drift under any strategy (a strategy that changes
 when a row is valued changes only that row's path, not its distribution).
@@ -71,12 +73,15 @@ def month_key(rng: np.random.Generator) -> int:
 
 
 @njit
-def _normal_at(key, index):
-    """A standard normal from two keyed uniforms (Box-Muller)."""
+def _innovation_at(key, index):
+    """A unit-variance innovation: triangular, from two keyed uniforms.
+
+    Cheaper than a normal (no logarithm or cosine) with the same mean and variance; the
+    drift is a sum of many of them, so its distribution is close to normal.
+    """
     u1 = uniform_at(key, np.uint64(2) * index)
     u2 = uniform_at(key, np.uint64(2) * index + np.uint64(1))
-    u1 = max(u1, np.float32(1e-7))
-    return np.float32(np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2))
+    return (u1 + u2 - np.float32(1.0)) * np.float32(2.449489742783178)  # sqrt(6)
 
 
 @njit
@@ -92,7 +97,7 @@ def _advance(key, rows, month, drift, last, sd, rho, values):
                 keep = rho ** gap
                 fresh = sd * np.float32(np.sqrt(max(0.0, 1.0 - keep * keep)))
             for j in range(width):
-                z = _normal_at(key, np.uint64(i) * np.uint64(width) + np.uint64(j))
+                z = _innovation_at(key, np.uint64(i) * np.uint64(width) + np.uint64(j))
                 drift[i, j] = keep * drift[i, j] + fresh * z
             last[i] = month
         for j in range(width):
