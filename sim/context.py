@@ -119,6 +119,9 @@ class MonthContext:
         values, staying = carrier_values(self.subs, self.market, self.signals,
                                          self.spec.behaviour, self.spec.population.social, rows)
         points.add_points_value(values, self.subs, self.market, rows)  # seed 002's points
+        drift = self.extra.get("taste_drift")
+        if drift is not None:  # persistent taste drift (sim/behaviour/taste_drift.py)
+            drift.add(self.extra["taste_key"], values, rows, self.month)
         if self.launched is not None and not self.launched.all():
             values[:, ~self.launched] = -np.inf
         return values, staying

@@ -32,7 +32,7 @@ from sim.params import (
     Strict,
     param,
 )
-from sim.params import check_month, coerce_month
+from sim.params import check_month, coerce_month, month_index
 
 SHARE_TOLERANCE = 1e-6
 
@@ -230,6 +230,55 @@ def _growth_order(entries: list[Growth] | None) -> list[Growth] | None:
     return entries
 
 
+class Handsets(Strict):
+    """How often subscribers replace their handset, and a new generation's dated wave.
+
+    Used by sim/behaviour/handset_cycle.py: a replacement (by a subscriber off contract)
+    prompts a review of the carrier with chance behaviour.review_on_handset, more while a
+    new network generation's handsets (China: 5G from 2019-11) are a rising share of
+    those bought.
+    """
+
+    cycle_months: float = param(
+        25.3, unit="months", ge=1, le=120,
+        source="China Mobile Terminal Lab, 5G terminal consumption trend report 2020 (2): "
+               "average replacement cycle 25.3 months "
+               "(https://recordtrend.com/intelligent-mobile-phone/in-2020-the-second-phase-of-"
+               "5g-terminal-consumption-trend-report-the-replacement-cycle-of-chinese-mobile-"
+               "phone-users-has-reached-25-3-months-from-china-mobile-terminal-laboratory/)",
+        description="Mean months between handset replacements (a replacement is a monthly "
+                    "chance of 1 / this).")
+    new_generation: Month | None = param(
+        "2019-11", unit="YYYY-MM or null",
+        source="CAICT shipment figures: 5G handsets 14 M in 2019, from 2019-11 about 5 M a "
+               "month (https://fastnet.news/index.php/20-r/1018-china-5g-14-million-phones-"
+               "in-2020)",
+        description="First month a new network generation's handsets (5G in China; 3G "
+                    "abroad in 2003-06) sell widely; null: no such wave.")
+    new_generation_ramp_months: int = param(
+        26, unit="months", ge=1, le=240,
+        source="CAICT: 5G 47.5% of shipments in 2020-01..09 "
+               "(https://onestoptrendingnews.com/2020/10/15/5g-phones-surpass-100m-shipments-"
+               "in-2020-in-china), 79.7% in 2022-01 (http://en.people.cn/n3/2022/0220/"
+               "c90000-9960556.html): a linear rise from 2019-11 to 2022-01",
+        description="Months over which the new generation's share of handsets bought rises "
+                    "linearly from 0 to new_generation_peak.")
+    new_generation_peak: float = param(
+        0.8, unit="fraction of handsets bought", ge=0, le=1,
+        source="CAICT: 5G phones 79.7% of China's shipments in 2022-01 "
+               "(http://en.people.cn/n3/2022/0220/c90000-9960556.html)",
+        description="The new generation's share of handsets bought once the ramp is over.")
+
+    def new_generation_share(self, month: str) -> float:
+        """The new generation's share of handsets bought in `month` (YYYY-MM)."""
+        if self.new_generation is None:
+            return 0.0
+        elapsed = month_index(month, self.new_generation)
+        if elapsed < 0:
+            return 0.0
+        return self.new_generation_peak * min(1.0, (elapsed + 1) / self.new_generation_ramp_months)
+
+
 class Population(Strict):
     """Who the subscribers are. Each row stands for `represents / size` real subscribers."""
 
@@ -246,6 +295,9 @@ class Population(Strict):
         default_factory=default_segments,
         description="Customer segments by name; shares must sum to 1.")
     social: Social = Field(default_factory=Social, description="Social graph parameters.")
+    handsets: Handsets = Field(default_factory=Handsets,
+                               description="Handset replacement cycle and a new generation's "
+                                           "wave (sim/behaviour/handset_cycle.py).")
     weak_coverage_share: float = param(
         0.15, unit="fraction", source=SEED["004"] + " (basements, high-rises, remote areas); "
         + ASSUMPTION, ge=0, le=1,
@@ -809,3 +861,36 @@ class Behaviour(Strict):
         description="Value a subscriber takes off each carrier they left (the number's "
                     "original carrier and the one left at the last move); 0: no memory in the "
                     "choice.")
+    # --- what keeps porting growing after launch (issue #19; sim/behaviour/peer_learning.py,
+    # handset_cycle.py, taste_drift.py)
+    peer_learning: float = param(
+        0.0, unit="fraction of the porting hassle per contact who ported", ge=0, le=0.9,
+        source=ASSUMPTION + " (contacts' switching spreads: Ferreira, Telang and de Matos 2019, "
+        "each friend who churns raises the monthly churn rate by 0.06 points on 2.15%, "
+        "https://www.jmis-web.org/articles/1429)",
+        description="A subscriber perceives the porting hassle times (1 - this) ** (number of "
+                    "contacts who ported and are still in the market): seeing contacts port "
+                    "smoothly makes the procedure look easier; 0: no peer learning.")
+    review_on_handset: float = param(
+        0.0, unit="probability", ge=0, le=1,
+        source=ASSUMPTION + " (a new handset is a moment to compare plans and carriers, like a "
+        "contract ending: " + SEED["004"] + ")",
+        description="Chance that a handset replacement by a subscriber off contract prompts a "
+                    "review of the carrier (population.handsets sets how often); 0: none.")
+    review_on_new_generation: float = param(
+        0.0, unit="probability", ge=0, le=1,
+        source=ASSUMPTION + " (a new generation's handset needs a new plan: China's carriers "
+        "sold 5G packages with 5G phones from 2019-11)",
+        description="Extra chance of a review when the new handset is of the new generation "
+                    "(population.handsets.new_generation); 0: none.")
+    taste_drift_sd: float = param(
+        0.0, unit="yuan/month (stationary standard deviation)", ge=0, le=100,
+        source=ASSUMPTION + " (tastes and needs change: a move, a new job, a new usage "
+        "pattern; persistent, unlike the fresh taste noise of each month)",
+        description="Each subscriber's taste for each carrier drifts as an AR(1) process "
+                    "with this stationary spread, added to the carrier's value; 0: no drift.")
+    taste_drift_persistence: float = param(
+        0.95, unit="autocorrelation per month", ge=0, lt=1,
+        source=ASSUMPTION + " (a half-life of about 14 months, half a handset cycle)",
+        description="How much of last month's taste drift remains this month (rho of the "
+                    "AR(1)).")

@@ -14,7 +14,16 @@ from collections import defaultdict
 import mesa
 import numpy as np
 
-from sim.behaviour import growth, loyalty, memory, plan_fit, social, sub_brands
+from sim.behaviour import (
+    growth,
+    loyalty,
+    memory,
+    peer_learning,
+    plan_fit,
+    social,
+    sub_brands,
+    taste_drift,
+)
 from sim.behaviour.offers import MarketState
 from sim.behaviour.stars import rate_initial_stars
 from sim.carriers import CarrierAgent
@@ -75,6 +84,13 @@ class MNPModel(mesa.Model):
                                         scenario.population.social)
         self.social = social.SocialState(self.graph, self.subs, len(self.carriers),
                                          scenario.behaviour.satisfied_threshold)
+        # mechanisms of growth after launch with state across months (None: switched off)
+        beh = scenario.behaviour
+        self.peer_learning = (peer_learning.PeerLearning.create(self.graph, n, beh.peer_learning)
+                              if beh.peer_learning > 0 else None)
+        self.taste_drift = (taste_drift.TasteDrift.create(
+            n, len(self.carriers), beh.taste_drift_sd, beh.taste_drift_persistence)
+            if beh.taste_drift_sd > 0 else None)
         self.snapshot_rows = (np.unique(np.linspace(0, n - 1, min(snapshot_rows, n)).astype(
             np.int64)) if snapshot_rows > 0 else None)
         self.snapshots: list[dict[str, np.ndarray]] = []

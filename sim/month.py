@@ -37,14 +37,17 @@ from sim.behaviour import (
     disappointment,
     experiences,
     growth,
+    handset_cycle,
     loyalty,
     memory,
     month_end,
     moves,
+    peer_learning,
     points,
     satisfaction,
     social,
     sub_brands,
+    taste_drift,
 )
 from sim.behaviour.choice import choice_utilities
 from sim.behaviour.offers import MarketState
@@ -69,6 +72,9 @@ def strategy(model: mesa.Model, m: MonthContext) -> None:
     m.extra["campaigns"] = [
         Campaign(j, k, a, state=model.action_state.setdefault((j, k), {}))
         for j, c in enumerate(model.carriers) for k, a in c.active]
+    if model.taste_drift is not None:  # persistent tastes, one key a month (taste_drift.py)
+        m.extra["taste_drift"] = model.taste_drift
+        m.extra["taste_key"] = taste_drift.month_key(m.rng[taste_drift.STREAM])
 
 
 def _campaigns(m: MonthContext) -> list[Campaign]:
@@ -102,6 +108,8 @@ def social_influence(model: mesa.Model, m: MonthContext) -> None:
             m.spec.behaviour.friction)
     m.newly_aware = social.spread_awareness(m.rng["social"], m.subs, m.is_open, m.opening,
                                             m.signals, m.spec.policy.awareness)
+    if model.peer_learning is not None and model.peer_learning.anyone:
+        m.extra["peer_learning"] = model.peer_learning  # contacts who ported (peer_learning.py)
 
 
 def consider(model: mesa.Model, m: MonthContext) -> None:
@@ -112,10 +120,15 @@ def consider(model: mesa.Model, m: MonthContext) -> None:
         called = run.action.contact(run, m)
         if called is not None:
             m.contacted.append(called)
-    called = [*m.contacted, m.shocks.review] if m.shocks.review.size else m.contacted
-    regret = disappointment.reviewers(m.rng, subs, m.spec.behaviour)
+    prompted = [m.shocks.review] if m.shocks.review.size else []
+    beh = m.spec.behaviour
+    if handset_cycle.active(beh):  # a new handset prompts a review (handset_cycle.py)
+        prompted.append(handset_cycle.reviewers(m.rng[handset_cycle.STREAM], subs,
+                                                m.spec.population.handsets, beh, m.label))
+    regret = disappointment.reviewers(m.rng, subs, beh)
     if regret.size:  # disappointed recent movers take a second look
-        called = [*called, regret]
+        prompted.append(regret)
+    called = [*m.contacted, *prompted] if prompted else m.contacted
     m.rows = consideration.reviewers(m.rng["consider"], subs, m.segments, m.lived.bad,
                                      m.contract_ended, m.newly_aware, m.signals,
                                      m.spec.behaviour, m.spec.population.social, called)
@@ -158,8 +171,17 @@ def move(model: mesa.Model, m: MonthContext) -> None:
     disappointment.on_joining(m.rng, subs, m.flows.porters, beh)
     pop = m.spec.population  # a growing or shrinking market (burn-in: the start's rate)
     turnover = growth.turnover(pop, m.spec.start if m.burn_in else m.label)
-    moves.replace_leavers(m.rng["move"], subs, m.segments, m.market, beh, m.values_of,
+    values_of = m.values_of
+    if model.taste_drift is not None:
+        def values_of(rows):  # a newcomer's taste drift is drawn afresh (taste_drift.py)
+            model.taste_drift.forget(rows)
+            return m.values_of(rows)
+    moves.replace_leavers(m.rng["move"], subs, m.segments, m.market, beh, values_of,
                           pop.leave_rate, m.flows, turnover, m.start_carrier)
+    if model.peer_learning is not None:
+        model.peer_learning.record(
+            peer_learning.porters(m.rows, m.chosen, m.start_carrier, m.costs.is_port),
+            m.flows.replaced)
     m.moved = m.start_carrier != subs.carrier
     contracts.sign_contracts(m.rng["contracts"], subs, m.segments, m.market, beh, m.moved)
     for run in _campaigns(m):
@@ -197,5 +219,15 @@ PHASES = (
 
 
 def switching_costs_of(m: MonthContext, rows: np.ndarray):
-    """Switching-cost parts of `rows`, porting where MNP is open, known and allowed."""
-    return switching_cost(m.subs, m.market, m.spec.policy, m.is_open, m.port_hassle, rows)
+    """Switching-cost parts of `rows`, porting where MNP is open, known and allowed.
+
+    With peer learning on, the porting hassle is the one `rows` perceive (peer_learning.py).
+    """
+    hassle = m.port_hassle
+    peers = m.extra.get("peer_learning")
+    if peers is not None:
+        if "perceived_hassle" not in m.extra:
+            m.extra["perceived_hassle"] = np.array(hassle, dtype=np.float32)  # a copy per row
+        hassle = m.extra["perceived_hassle"]
+        peers.perceived(m.port_hassle, np.asarray(rows, dtype=np.int64), hassle)
+    return switching_cost(m.subs, m.market, m.spec.policy, m.is_open, hassle, rows)

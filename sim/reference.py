@@ -17,6 +17,7 @@ from sim.market import (
     Eligibility,
     Friction,
     Growth,
+    Handsets,
     Pilot,
     Policy,
     PortingRule,
@@ -30,7 +31,8 @@ from sim.scenario.schema import Scenario
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("(top level)", Scenario), ("population", Population), ("population.segments.NAME", Segment),
-    ("population.social", Social), ("population.growth[]", Growth), ("policy", Policy),
+    ("population.social", Social), ("population.growth[]", Growth),
+    ("population.handsets", Handsets), ("policy", Policy),
     ("policy.eligibility", Eligibility),
     ("policy.awareness", Awareness), ("policy.porting_rules[] (and a pilot's)", PortingRule),
     ("policy.pilots[]", Pilot), ("behaviour", Behaviour), ("behaviour.friction", Friction),

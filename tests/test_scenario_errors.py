@@ -76,6 +76,14 @@ CASES = [
      ["behaviour.former_carrier_grudge", "must be >= 0"]),
     ("non-finite shortfall", "months: 12", "months: 12\nbehaviour: {port_shortfall_sd: .nan}",
      ["behaviour.port_shortfall_sd"]),
+    ("negative peer learning", "size: 1000", "size: 1000\nbehaviour:\n  peer_learning: -0.1",
+     ["behaviour.peer_learning", "must be >= 0"]),
+    ("taste drift persistence of 1", "size: 1000", "size: 1000\nbehaviour:\n"
+     "  taste_drift_persistence: 1", ["behaviour.taste_drift_persistence", "must be < 1"]),
+    ("bad new-generation month", "size: 1000", "size: 1000\n  handsets: "
+     "{new_generation: 2019-13}", ["population.handsets.new_generation", "YYYY-MM"]),
+    ("handset cycle not finite", "size: 1000", "size: 1000\n  handsets: {cycle_months: .inf}",
+     ["population.handsets.cycle_months"]),
     ("inconsistent carrier split", "size: 1000", "size: 1000\n  segments:\n    a:\n"
      "      share: 1.0\n      carrier_shares: {mobile: 0.2, unicom: 0.4, telecom: 0.4}",
      ["carrier_shares", "carriers.mobile.subscribers"]),

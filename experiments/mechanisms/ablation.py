@@ -215,6 +215,17 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("sub-brand price pull", "sub_brands, choice", "002",
               "subscribers of a carrier with sub-brands weigh a cheaper rival's bill more",
               (B + "sub_brand_price_pull",), scales=(2,)),
+    Mechanism("peer learning", "peer_learning", "issue #19; Ferreira et al. 2019",
+              "each contact who ported (and is still in the market) lowers the porting hassle "
+              "a subscriber perceives", (B + "peer_learning",), scales=(2,)),
+    Mechanism("handset replacement reviews", "handset_cycle, consideration",
+              "issue #19; China Mobile Terminal Lab 2020, CAICT",
+              "a new handset (every 25 months, off contract) prompts a review, more often "
+              "while 5G handsets' share rises (2019-11 to 2022-01)",
+              (B + "review_on_handset", B + "review_on_new_generation"), scales=(2,)),
+    Mechanism("taste drift", "taste_drift, choice", "issue #19",
+              "each subscriber's taste for each carrier drifts (AR(1)), so mismatches "
+              "with the current carrier build up", (B + "taste_drift_sd",), scales=(2,)),
     Mechanism("handset subsidy (lever)", "levers/acquisition", "004",
               "a 600-yuan subsidised handset with a 24-month contract for new customers",
               (), off={}, note="a lever, off in the status quo: 'off' is the baseline, and "
