@@ -9,7 +9,7 @@ set -euo pipefail
 MNP=${MNP:-.venv/bin/mnp}
 PY=${PY:-.venv/bin/python}
 TARGETS=experiments/calibration/china_mnp_targets.csv
-FITS=(--fit 'population.segments.*.review_rate' --fit policy.porting_hassle
+FITS=(--fit 'population.segments.*.review_rate' --fit behaviour.friction.step_cost.in_person
       --fit policy.awareness.media_rate=0.01:0.3 --fit carriers.mobile.brand=0:30)
 COMMON=(--set population.size=100000 --set population.represents=1604330000
         --trials 48 --replicates 4 --seed 2026)
@@ -20,7 +20,7 @@ cp out/calib_china/calibrated.yaml scenarios/china_mnp_2019_calibrated.yaml
 
 $PY experiments/calibration/sync_pilots.py
 $MNP calibrate scenarios/china_pilots_2010.yaml --targets $TARGETS --only pilot_uptake \
-    --fit 'policy.pilots.*.porting_hassle=0.1:2' --set population.size=50000 \
+    --fit behaviour.friction.step_cost.losing_carrier_code=100:2000 --set population.size=50000 \
     --trials 14 --replicates 3 --seed 2026 --out out/calib_pilots --force
 cp out/calib_pilots/calibrated.yaml scenarios/china_pilots_2010.yaml
 
