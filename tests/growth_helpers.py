@@ -10,8 +10,11 @@ from sim.params import CHINA_CARRIERS
 from .conftest import make_scenario
 
 SEEDS = (1, 2, 3)
-#: A test market where MNP opens early enough to run past awareness saturating.
-LONG = {"months": 36, "population.size": 6000}
+#: A test market where MNP opens early enough to run past awareness saturating, with the
+#: growth mechanisms off (each test switches on the one it is about).
+LONG = {"months": 36, "population.size": 6000, "behaviour.peer_learning": 0.0,
+        "behaviour.review_on_handset": 0.0, "behaviour.review_on_new_generation": 0.0,
+        "behaviour.taste_drift_sd": 0.0}
 
 
 def ports(seeds=SEEDS, **overrides) -> float:

@@ -37,8 +37,7 @@ def test_reviewers_are_off_contract_and_as_many_as_the_chance_says():
     assert (np.diff(rows) > 0).all()
 
 
-def test_off_and_a_wave_that_never_comes_are_the_model_without_it():
-    assert identical({"behaviour.review_on_handset": 0.0}, {})
+def test_a_wave_that_never_comes_is_the_model_without_it():
     # the stream of its own: drawing nothing from it shifts no other draw
     assert identical({"behaviour.review_on_new_generation": 0.7,
                       "population.handsets.new_generation": None}, {})

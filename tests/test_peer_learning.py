@@ -51,8 +51,9 @@ def test_porters_are_reviewers_who_moved_keeping_the_number():
     assert porters(rows, chosen, start, is_port).tolist() == [3]
 
 
-def test_strength_zero_is_the_model_without_it():
-    assert identical({"behaviour.peer_learning": 0.0}, {})
+def test_a_vanishing_strength_is_the_model_without_it():
+    # the mechanism runs (counts, perceived hassle) but changes nothing, and draws nothing
+    assert identical({"behaviour.peer_learning": 1e-9}, {})
 
 
 def test_peer_learning_raises_ports_and_more_so_later():
