@@ -226,6 +226,21 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("taste drift", "taste_drift, choice", "issue #19",
               "each subscriber's taste for each carrier drifts (AR(1)), so mismatches "
               "with the current carrier build up", (B + "taste_drift_sd",), scales=(2,)),
+    Mechanism("expectation shortfall", "disappointment, moves", "assumption; post-purchase "
+              "regret (Sanchez Garcia & Curras-Perez 2020)",
+              "what the new carrier delivers falls short of what a porter expected: a drawn "
+              "loss of starting satisfaction", (B + "port_shortfall_mean", B + "port_shortfall_sd"),
+              scales=(2,)),
+    Mechanism("disappointed porters review", "disappointment, consideration", "assumption",
+              "a recent porter below the satisfied threshold reviews again",
+              (B + "disappointed_review",), scales=(2,)),
+    Mechanism("grudge against carriers left", "memory, choice", "assumption",
+              "a carrier the subscriber left (the number's original, the last one left) is "
+              "valued less", (B + "former_carrier_grudge",), scales=(2,)),
+    Mechanism("a growing market (schedule)", "growth, moves", "scenario (population.growth)",
+              "1% net additions a month from the start: more newcomers, who choose with no "
+              "switching cost", (), off={}, note="a variant, off in the default scenario "
+              "(saturated): 'on' gives population.growth 1%/month from 2019-01"),
     Mechanism("handset subsidy (lever)", "levers/acquisition", "004",
               "a 600-yuan subsidised handset with a 24-month contract for new customers",
               (), off={}, note="a lever, off in the status quo: 'off' is the baseline, and "
@@ -249,7 +264,9 @@ MECHANISMS: tuple[Mechanism, ...] = (
               "scenarios/strategies/retention_desk.yaml"),
 )
 #: Lever entries measured by switching them ON (name -> overrides).
-SWITCH_ON = {"handset subsidy (lever)": {"strategies.mobile": "handset_subsidy"},
+SWITCH_ON = {"a growing market (schedule)": {"population.growth": (
+                 "[{from: 2019-01, monthly_rate: 0.01, source: ablation}]")},
+             "handset subsidy (lever)": {"strategies.mobile": "handset_subsidy"},
              "plan migration (lever)": {"strategies.mobile": "plan_migration"},
              "points programme (lever)": {"strategies.mobile": "points_programme"},
              "retiring sub-brands (lever)": {"strategies.mobile": "retire_sub_brands"},
