@@ -20,7 +20,6 @@ import pytest
 import yaml
 
 from sim.calibrate.targets import EVENTS, QUANTITIES, read_targets
-from sim.market import Policy, Population
 from sim.params import month_index, month_label
 from sim.runner import run
 from sim.scenario import load_scenario
@@ -37,11 +36,6 @@ NEW_QUANTITIES = {"quarterly_ports", "yearly_ports", "cumulative_net_porting",
                   "numbers_ported_twice", "numbers_ported_three_times",
                   "cumulative_ports_share"}
 
-SCHEMA_READY = "porting_rules" in Policy.model_fields and "growth" in Population.model_fields
-needs_schema = pytest.mark.skipif(
-    not SCHEMA_READY,
-    reason="the schema does not yet accept policy.porting_rules and population.growth "
-           "(issue #19, other branches); remove this skip once they are merged")
 
 
 def _targets_of(path):
@@ -71,7 +65,6 @@ def test_facts_are_sourced(path):
     assert "# Sources:" in text and "http" in text and "PPP" in text
 
 
-@needs_schema
 @pytest.mark.parametrize("path", MARKETS, ids=lambda p: p.stem)
 def test_market_loads(path):
     """The scenario loads with sim's loader (porting rules and growth included)."""
@@ -95,7 +88,6 @@ def _growth_factor(data, start, months):
     return np.array(factors)
 
 
-@needs_schema
 @pytest.mark.parametrize("path", MARKETS, ids=lambda p: p.stem)
 def test_market_runs_a_few_months(path):
     """A few months at 2,000 rows: ports balance, none before MNP, size follows growth."""
