@@ -3,11 +3,8 @@
 Each market scenario loads with sim's loader and runs a few months at 2,000 rows: subscribers
 follow the scenario's growth schedule, ports balance, and nobody ports before MNP opens. Each
 targets file has the calibration's columns, carrier keys of its scenario, and parses with
-sim.calibrate.targets' reader for the quantities that exist today.
-
-The scenarios use `policy.porting_rules` and `population.growth` (the schema agreed for issue
-#19, built on other branches): until the schema has both, the loading and running tests are
-skipped with that reason (remove the skip once they are merged).
+sim.calibrate.targets' reader. The scenarios use `policy.porting_rules` and
+`population.growth`.
 """
 
 from __future__ import annotations
