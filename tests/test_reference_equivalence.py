@@ -45,7 +45,7 @@ def test_the_test_detects_a_real_difference(frame):
     """The same comparison tells the models apart when the reference's MNP opens four
     months earlier (2019-07): at this size the equivalence test has power."""
     earlier = scenario(3000, 24, NO_RENEWAL, NO_PLAN_FIT, *NO_POINTS_OR_SUB_BRANDS,
-                       "policy.mnp_start=2019-07")
+                       "policy.mnp_start=2019-07", "policy.porting_rules.0.from=2019-07")
     other = equivalence.samples(earlier, SEEDS, models=("mesa_reference",))
     table = equivalence.compare(pd.concat([frame[frame["model"] == "vectorised"], other]))
     assert not table["indistinguishable"].all()

@@ -22,14 +22,14 @@ from bisect import bisect_left
 import mesa
 import numpy as np
 
-from sim.behaviour import stars
+from sim.behaviour import porting_friction, stars
 from sim.behaviour.offers import MarketState
 from sim.behaviour.switching_cost import DAYS_PER_MONTH
 from sim.carriers import CarrierAgent
 from sim.network import build_social_graph
 from sim.behaviour.stars import rate_initial_stars  # noqa: E402
 from sim.population import create_subscribers
-from sim.params import month_index
+from sim.params import month_index, month_label
 from sim.scenario.schema import Scenario
 
 ARREARS_SETTLE_RATE = 0.5  # as sim.behaviour.experiences
@@ -199,8 +199,9 @@ class Subscriber(mesa.Agent):
         number = self.attachment * policy.number_loss_cost
         fixed = (self.contract_left * m.contract_penalty[c] + self.has_bundle * m.bundle_value[c]
                  + self.stars * m.star_benefit[c])
-        if can_port and policy.porting_hassle <= number + policy.new_number_hassle:
-            return fixed + policy.porting_hassle, True
+        hassle = self.model.porting_hassle
+        if can_port and hassle <= number + policy.new_number_hassle:
+            return fixed + hassle, True
         return fixed + number + policy.new_number_hassle, False
 
     def choose(self) -> None:
@@ -318,6 +319,9 @@ class ReferenceModel(mesa.Model):
         """One month, phase by phase, each phase over all subscribers in random order."""
         self.mnp_open = self.mnp_month is not None and self.month >= self.mnp_month
         self.mnp_opening = self.mnp_month is not None and self.month == self.mnp_month
+        spec = self.spec  # the hassle: from the porting rules (the friction mapping), if any
+        self.porting_hassle = porting_friction.national_hassle(
+            spec.policy, spec.behaviour.friction, month_label(spec.start, self.month))
         self.flows = {"ports": [[0] * 3 for _ in range(3)],
                       "switches": [[0] * 3 for _ in range(3)]}
         self.quadrants = [[0] * 4 for _ in range(3)]

@@ -34,6 +34,8 @@ COST_RULES: dict[str, tuple[str, str]] = {
     "plan_migration": ("{cost_per_contact} per contact (the saving shows as lower revenue)",
                        "每次联系 {cost_per_contact}(用户节省的话费计为收入减少)"),
     "port_in_bonus": ("{bonus} per port-in", "每携入 {bonus}"),
+    "retention_desk": ("{cost_per_contact} per held request + {gift} per gift accepted",
+                       "每个挽留的携出申请 {cost_per_contact} + 每份被接受的礼品 {gift}"),
     "handset_subsidy": ("{subsidy} per subsidised contract", "每份补贴合约 {subsidy}"),
     "targeted_poaching": ("{cost_per_contact} per contact + {offer_value} per customer won",
                           "每次联系 {cost_per_contact} + 每个争取到的用户 {offer_value}"),

@@ -89,8 +89,11 @@ def controls(scenario: Scenario | str | Path) -> list[Control]:
                 integer=True),
         Control("number_loss_cost", "control.number_loss_cost", policy.number_loss_cost, 0.0,
                 max(5000.0, 2 * policy.number_loss_cost), 100.0, "unit.yuan"),
-        Control("porting_hassle", "control.porting_hassle", policy.porting_hassle, 0.0,
-                max(1000.0, 2 * policy.porting_hassle), 10.0, "unit.yuan"),
+        # a scenario with porting rules gets its hassle from them (behaviour.friction): no
+        # single hassle to slide
+        *([] if policy.porting_rules is not None else [
+            Control("porting_hassle", "control.porting_hassle", policy.porting_hassle, 0.0,
+                    max(1000.0, 2 * policy.porting_hassle), 10.0, "unit.yuan")]),
         Control("contract_lock_in", "control.contract_lock_in", 1.0, 0.0, 5.0, 0.25),
     ]
     for key, carrier in sc.carriers.items():
@@ -121,6 +124,8 @@ def overrides(scenario: Scenario, settings: Mapping[str, float]) -> list[str]:
         mnp = "null" if opens <= 0 else month_label(scenario.start, opens - 1)
         out.append(f"policy.mnp_start={mnp}")
     for name in ("number_loss_cost", "porting_hassle"):
+        if name == "porting_hassle" and scenario.policy.porting_rules is not None:
+            continue  # the rules set the hassle
         if name in settings:
             out.append(f"policy.{name}={float(settings[name])}")
     if "population" in settings:
